@@ -1,0 +1,3 @@
+pub mod logo;
+pub mod notice;
+pub mod shell;

@@ -1,0 +1,123 @@
+//! The one error type every layer uses. Each surface (console, `/api/v1`, `/v2/`) maps
+//! it to its own wire format with a single exhaustive match.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// What a `NotFound` refers to, so each surface can pick its own code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Resource {
+    User,
+    Token,
+    Route,
+}
+
+impl fmt::Display for Resource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Resource::User => "user",
+            Resource::Token => "token",
+            Resource::Route => "page",
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum Error {
+    /// The thing does not exist, or the caller may not know that it exists.
+    #[error("{0} not found")]
+    NotFound(Resource),
+    /// Input broke a rule; `field` names the input, `rule` says what is expected.
+    #[error("{field}: {rule}")]
+    Invalid { field: String, rule: String },
+    /// The request is valid but clashes with existing state (a name already taken).
+    #[error("{0}")]
+    Conflict(String),
+    /// No credentials, or credentials that do not identify anyone.
+    #[error("authentication required")]
+    Unauthenticated,
+    /// Authenticated, but this principal may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Throttled; the caller may try again after the given number of seconds.
+    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    TooManyRequests { retry_after_secs: u64 },
+    /// Something failed on our side. The cause is logged, never shown.
+    #[error("internal error")]
+    Internal,
+}
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, rule: impl Into<String>) -> Self {
+        Error::Invalid { field: field.into(), rule: rule.into() }
+    }
+
+    /// A short machine-readable code, shared by the console and `/api/v1`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotFound(_) => "NOT_FOUND",
+            Error::Invalid { .. } => "INVALID_INPUT",
+            Error::Conflict(_) => "CONFLICT",
+            Error::Unauthenticated => "UNAUTHENTICATED",
+            Error::Forbidden(_) => "FORBIDDEN",
+            Error::TooManyRequests { .. } => "RATE_LIMITED",
+            Error::Internal => "INTERNAL",
+        }
+    }
+
+    /// The HTTP status that fits this error on the console and `/api/v1`.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Error::NotFound(_) => 404,
+            Error::Invalid { .. } => 400,
+            Error::Conflict(_) => 409,
+            Error::Unauthenticated => 401,
+            Error::Forbidden(_) => 403,
+            Error::TooManyRequests { .. } => 429,
+            Error::Internal => 500,
+        }
+    }
+
+    /// A sentence a person can read.
+    pub fn message(&self) -> String {
+        match self {
+            Error::NotFound(what) => format!("The {what} does not exist or you may not see it."),
+            Error::Invalid { field, rule } => format!("{field}: {rule}"),
+            Error::Conflict(msg) | Error::Forbidden(msg) => msg.clone(),
+            Error::Unauthenticated => "Sign in first.".to_string(),
+            Error::TooManyRequests { retry_after_secs } => {
+                let minutes = retry_after_secs.div_ceil(60).max(1);
+                format!("Too many failed attempts. Try again in {minutes} minute(s).")
+            }
+            Error::Internal => "Something went wrong on the server. It has been logged.".to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_has_a_client_status_except_internal() {
+        let cases = [
+            (Error::NotFound(Resource::User), 404),
+            (Error::invalid("username", "too long"), 400),
+            (Error::Conflict("taken".into()), 409),
+            (Error::Unauthenticated, 401),
+            (Error::Forbidden("no".into()), 403),
+            (Error::TooManyRequests { retry_after_secs: 61 }, 429),
+            (Error::Internal, 500),
+        ];
+        for (err, status) in cases {
+            assert_eq!(err.http_status(), status, "{err:?}");
+            assert!(!err.message().is_empty());
+        }
+    }
+
+    #[test]
+    fn throttling_message_rounds_minutes_up() {
+        let msg = Error::TooManyRequests { retry_after_secs: 61 }.message();
+        assert!(msg.contains("2 minute"), "{msg}");
+    }
+}

@@ -1,0 +1,8 @@
+//! Pure domain types, compiled for both the server and the browser: no I/O here.
+
+pub mod error;
+pub mod names;
+pub mod policy;
+pub mod time;
+
+pub use error::{Error, Resource};

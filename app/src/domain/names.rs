@@ -1,0 +1,117 @@
+//! Names and other user input, parsed once at the edge into types that are valid by
+//! construction.
+
+use super::Error;
+
+/// A username: `[a-z0-9][a-z0-9._-]{1,38}` (2–39 characters).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Username(String);
+
+impl Username {
+    pub const RULE: &'static str =
+        "2–39 characters: lowercase letters, digits, '.', '_' or '-', starting with a letter or digit";
+
+    pub fn parse(raw: &str) -> Result<Self, Error> {
+        let bytes = raw.as_bytes();
+        let valid = (2..=39).contains(&bytes.len())
+            && bytes[0].is_ascii_lowercase() | bytes[0].is_ascii_digit()
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
+        if valid {
+            Ok(Username(raw.to_string()))
+        } else {
+            Err(Error::invalid("username", Self::RULE))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password: 10–1024 characters. The upper bound keeps hashing cheap to refuse.
+pub struct NewPassword(String);
+
+impl NewPassword {
+    pub const MIN: usize = 10;
+    pub const MAX: usize = 1024;
+
+    pub fn parse(raw: &str) -> Result<Self, Error> {
+        let len = raw.chars().count();
+        if len < Self::MIN {
+            return Err(Error::invalid("password", format!("must be at least {} characters", Self::MIN)));
+        }
+        if len > Self::MAX {
+            return Err(Error::invalid("password", format!("must be at most {} characters", Self::MAX)));
+        }
+        Ok(NewPassword(raw.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An e-mail address, checked only for shape: one '@' with text on both sides, no
+/// whitespace, at most 254 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, Error> {
+        let raw = raw.trim();
+        let ok = raw.len() <= 254
+            && !raw.chars().any(|c| c.is_whitespace() || c.is_control())
+            && matches!(raw.split_once('@'), Some((local, domain)) if !local.is_empty() && domain.contains('.') && !domain.contains('@'));
+        if ok {
+            Ok(Email(raw.to_string()))
+        } else {
+            Err(Error::invalid("email", "must look like name@example.com (at most 254 characters)"))
+        }
+    }
+
+    /// An empty field means "no e-mail".
+    pub fn parse_optional(raw: Option<&str>) -> Result<Option<Self>, Error> {
+        match raw.map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(s) => Self::parse(s).map(Some),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_follow_the_grammar() {
+        for ok in ["ab", "alice", "a.b-c_d", "0admin", &"a".repeat(39)] {
+            assert!(Username::parse(ok).is_ok(), "{ok} should be valid");
+        }
+        for bad in ["", "a", "Alice", "-bob", ".x", "a b", "ä1", "robot$x", &"a".repeat(40)] {
+            let err = Username::parse(bad).unwrap_err();
+            assert!(matches!(err, Error::Invalid { ref field, .. } if field == "username"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwords_have_bounds() {
+        assert!(NewPassword::parse("short").is_err());
+        assert!(NewPassword::parse("long enough!").is_ok());
+        assert!(NewPassword::parse(&"x".repeat(1025)).is_err());
+    }
+
+    #[test]
+    fn emails_are_checked_for_shape() {
+        assert!(Email::parse("a@example.com").is_ok());
+        assert!(Email::parse("no-at.example.com").is_err());
+        assert!(Email::parse("a@b@c.com").is_err());
+        assert!(Email::parse("a b@c.com").is_err());
+        assert_eq!(Email::parse_optional(Some("  ")).unwrap(), None);
+    }
+}

@@ -1,0 +1,45 @@
+//! A JSON body extractor whose rejections are API errors that name the problem.
+
+use super::error::body;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::de::DeserializeOwned;
+
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(reject(rejection)),
+        }
+    }
+}
+
+fn reject(rejection: JsonRejection) -> Response {
+    match rejection {
+        JsonRejection::MissingJsonContentType(_) => body(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "Send the body as JSON with Content-Type: application/json.",
+        ),
+        JsonRejection::JsonDataError(err) => {
+            body(StatusCode::BAD_REQUEST, "INVALID_INPUT", &format!("body: {}", err.body_text()))
+        }
+        JsonRejection::JsonSyntaxError(err) => {
+            body(StatusCode::BAD_REQUEST, "INVALID_INPUT", &format!("body: not valid JSON ({})", err.body_text()))
+        }
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            body(StatusCode::PAYLOAD_TOO_LARGE, "TOO_LARGE", "The request body is too large.")
+        }
+        other => body(StatusCode::BAD_REQUEST, "INVALID_INPUT", &format!("body: {}", other.body_text())),
+    }
+}

@@ -1,0 +1,113 @@
+//! The one place a request's identity is worked out. Every request leaves this
+//! middleware with a `Caller` in its extensions (anonymous if nothing identifies it);
+//! handlers and server functions take it from there and never look at credentials.
+
+use crate::api::error::ApiError;
+use crate::db::sessions::SESSION_USER_KEY;
+use crate::state::AppState;
+use app::domain::Error;
+use app::domain::policy::{Caller, Principal};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use std::net::SocketAddr;
+use tower_sessions::Session;
+
+pub async fn resolve_caller(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
+    let client_addr = client_addr(&req, state.config.trust_proxy_headers);
+    let principal = match req.headers().get(AUTHORIZATION) {
+        Some(header) => match authenticate_header(&state, header, &client_addr).await {
+            Ok(principal) => principal,
+            Err(err) => return ApiError(err).into_response(),
+        },
+        None => match principal_from_session(&state, &session).await {
+            Ok(principal) => principal,
+            Err(err) => return ApiError(err).into_response(),
+        },
+    };
+    req.extensions_mut().insert(Caller { principal, client_addr });
+    next.run(req).await
+}
+
+async fn authenticate_header(state: &AppState, header: &HeaderValue, client_addr: &str) -> Result<Principal, Error> {
+    let (username, password) = basic_credentials(header).ok_or(Error::Unauthenticated)?;
+    let identity = state.services.sign_in(&username, &password, client_addr).await?;
+    Ok(Principal::User(identity))
+}
+
+/// `Basic base64(username:password)`; anything else (including Bearer tokens, which
+/// nothing issues yet) is not a credential this build accepts.
+fn basic_credentials(header: &HeaderValue) -> Option<(String, String)> {
+    let value = header.to_str().ok()?;
+    let (scheme, encoded) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let decoded = String::from_utf8(decoded).ok()?;
+    let (username, password) = decoded.split_once(':')?;
+    Some((username.to_string(), password.to_string()))
+}
+
+async fn principal_from_session(state: &AppState, session: &Session) -> Result<Principal, Error> {
+    let user_id = match session.get::<i64>(SESSION_USER_KEY).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return Ok(Principal::Anonymous),
+        Err(err) => {
+            tracing::warn!(error = %err, "unreadable session; treating the request as anonymous");
+            return Ok(Principal::Anonymous);
+        }
+    };
+    match state.services.identity_of_user(user_id).await? {
+        Some(identity) => Ok(Principal::User(identity)),
+        None => {
+            // The user was deleted or disabled since signing in.
+            let _ = session.flush().await;
+            Ok(Principal::Anonymous)
+        }
+    }
+}
+
+fn client_addr(req: &Request, trust_proxy_headers: bool) -> String {
+    if trust_proxy_headers {
+        if let Some(forwarded) = first_forwarded_for(req.headers()) {
+            return forwarded;
+        }
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+fn first_forwarded_for(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get("x-forwarded-for")?.to_str().ok()?;
+    let first = value.split(',').next()?.trim();
+    first.parse::<std::net::IpAddr>().ok().map(|ip| ip.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_credentials_are_decoded() {
+        let header = HeaderValue::from_static("Basic YWxpY2U6czNjcjp3aXRoOmNvbG9ucw==");
+        assert_eq!(basic_credentials(&header), Some(("alice".into(), "s3cr:with:colons".into())));
+        for bad in ["Bearer abc", "Basic !!!", "Basic YWxpY2U=", "Basic"] {
+            assert_eq!(basic_credentials(&HeaderValue::from_static(bad)), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn forwarded_for_takes_the_first_valid_address() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", HeaderValue::from_static("203.0.113.7, 10.0.0.1"));
+        assert_eq!(first_forwarded_for(&headers).as_deref(), Some("203.0.113.7"));
+        headers.insert("x-forwarded-for", HeaderValue::from_static("not-an-ip"));
+        assert_eq!(first_forwarded_for(&headers), None);
+    }
+}

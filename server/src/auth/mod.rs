@@ -1,0 +1,9 @@
+//! Who is calling: sessions, Basic credentials, CSRF protection and sign-in/out.
+
+pub mod caller;
+pub mod csrf;
+pub mod password;
+pub mod sign_in;
+
+pub use caller::resolve_caller;
+pub use csrf::reject_cross_site;

@@ -1,0 +1,114 @@
+//! The console: Leptos pages rendered on the server, its server functions, and the
+//! sign-in form handlers. `Services` implements the console's port by delegation, so
+//! server functions reach the same service functions as `/api/v1`.
+
+use crate::auth::sign_in;
+use crate::services::Services;
+use crate::state::AppState;
+use app::domain::Error;
+use app::domain::policy::Caller;
+use app::dto::{Me, NewUser, UserRow};
+use app::ports::{Console, SharedConsole};
+use app::{App, shell};
+use axum::extract::Request;
+use axum::http::header::LOCATION;
+use axum::http::{Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Extension, Router};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list, render_app_to_stream_with_context};
+use std::sync::Arc;
+
+#[async_trait::async_trait]
+impl Console for Services {
+    async fn me(&self, caller: &Caller) -> Result<Me, Error> {
+        Services::me(self, caller).await
+    }
+    async fn list_users(&self, caller: &Caller) -> Result<Vec<UserRow>, Error> {
+        Services::list_users(self, caller).await
+    }
+    async fn create_user(&self, caller: &Caller, new_user: NewUser) -> Result<UserRow, Error> {
+        Services::create_user(self, caller, new_user).await
+    }
+    async fn set_user_disabled(&self, caller: &Caller, username: &str, disabled: bool) -> Result<UserRow, Error> {
+        Services::set_user_disabled(self, caller, username, disabled).await
+    }
+    async fn reset_password(&self, caller: &Caller, username: &str, password: &str) -> Result<(), Error> {
+        Services::reset_password(self, caller, username, password).await
+    }
+}
+
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let console: SharedConsole = Arc::new(state.services.clone());
+    let context = move || provide_context(console.clone());
+    let options = state.leptos_options.clone();
+    let app_shell = move || shell(options.clone());
+
+    let render_not_found = render_app_to_stream_with_context(context.clone(), app_shell.clone());
+    let not_found = move |req: Request| {
+        let render = render_not_found.clone();
+        async move {
+            let mut response = render(req).await;
+            if response.status() == StatusCode::OK {
+                *response.status_mut() = StatusCode::NOT_FOUND;
+            }
+            response
+        }
+    };
+
+    Router::new()
+        .route("/login", post(sign_in::sign_in))
+        .route("/logout", post(sign_in::sign_out))
+        .leptos_routes_with_context(state, generate_route_list(App), context, app_shell)
+        .fallback(not_found)
+        .layer(middleware::from_fn(require_sign_in))
+        .layer(middleware::from_fn(malformed_calls_are_client_errors))
+}
+
+/// The server-function framework answers arguments it cannot decode with a 500; they
+/// are the client's mistake, so they become a 400 (the body already says
+/// `INVALID_INPUT` in the console's error shape).
+async fn malformed_calls_are_client_errors(req: Request, next: Next) -> Response {
+    if !req.uri().path().starts_with("/console/fn/") {
+        return next.run(req).await;
+    }
+    let response = next.run(req).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    let is_client_error = serde_json::from_slice::<app::error::ConsoleError>(&bytes)
+        .is_ok_and(|err| err.code == "INVALID_INPUT");
+    if is_client_error {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// Console pages are for signed-in users: anyone else is sent to the sign-in page
+/// (and brought back afterwards); a signed-in user never sees the sign-in form.
+async fn require_sign_in(Extension(caller): Extension<Caller>, req: Request, next: Next) -> Response {
+    let is_page = matches!(*req.method(), Method::GET | Method::HEAD) && !req.uri().path().starts_with("/console/fn/");
+    if !is_page {
+        return next.run(req).await;
+    }
+    let signed_in = caller.principal.user().is_some();
+    let path = req.uri().path();
+    if path == "/login" {
+        if signed_in {
+            return redirect("/");
+        }
+    } else if !signed_in {
+        let target = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let query = serde_urlencoded::to_string([("next", target)]).unwrap_or_default();
+        return redirect(&format!("/login?{query}"));
+    }
+    next.run(req).await
+}
+
+fn redirect(location: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(LOCATION, location.to_string())]).into_response()
+}

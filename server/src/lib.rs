@@ -1,0 +1,15 @@
+//! The `berth` server: console, management API, operational endpoints, and the
+//! service layer, storage and jobs behind them.
+
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod config;
+pub mod console;
+pub mod db;
+pub mod jobs;
+pub mod ops;
+pub mod services;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

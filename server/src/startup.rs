@@ -1,0 +1,149 @@
+//! Builds the whole application from a `Config`: database, migrations, first-start
+//! admin, services, router and listener. `main` and the tests start Berth the same way.
+
+use crate::auth::{reject_cross_site, resolve_caller};
+use crate::config::Config;
+use crate::db::Db;
+use crate::db::sessions::DbSessionStore;
+use crate::services::Services;
+use crate::services::accounts::AdminBootstrap;
+use crate::state::AppState;
+use crate::{api, assets, console, jobs, ops, telemetry};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
+use leptos::config::{Env, LeptosOptions};
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// Console and API requests are small; anything larger is refused with 413.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+/// A console session ends after a week without use.
+const SESSION_IDLE_DAYS: i64 = 7;
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+#[derive(Debug)]
+pub struct StartupError(String);
+
+impl fmt::Display for StartupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StartupError {}
+
+fn fail(context: &str) -> impl FnOnce(&dyn fmt::Display) -> StartupError + '_ {
+    move |err| StartupError(format!("{context}: {err}"))
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            fail(&format!("cannot create the data directory {}", config.data_dir.display()))(&e)
+        })?;
+        let db = Db::connect(&config.database_url).await.map_err(|e| fail("cannot open the database")(&e))?;
+        db.migrate().await.map_err(|e| fail("cannot migrate the database")(&e))?;
+
+        let config = Arc::new(config);
+        let services = Services::new(db.clone(), config.clone());
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| fail(&format!("cannot listen on {}", config.listen))(&e))?;
+        let local_addr = listener.local_addr().map_err(|e| fail("cannot read the listening address")(&e))?;
+
+        match services.bootstrap_admin().await.map_err(|e| fail("cannot create the administrator")(&e))? {
+            AdminBootstrap::AlreadyPresent => {}
+            AdminBootstrap::Created { username } => {
+                tracing::info!(username, "created the instance administrator with BERTH_ADMIN_PASSWORD");
+            }
+            AdminBootstrap::CreatedWithGeneratedPassword { username, password } => {
+                // Printed once, straight to the terminal; never through the logger.
+                eprintln!(
+                    "\nberth: created the instance administrator '{username}' with a generated password \
+                     (shown only this once):\n\n    {password}\n\n\
+                     Sign in at http://{local_addr}/login and change it under Administration → Users.\n"
+                );
+            }
+        }
+
+        let leptos_options = LeptosOptions::builder()
+            .output_name("berth")
+            .site_root("target/site")
+            .site_pkg_dir("pkg")
+            .env(Env::PROD)
+            .site_addr(local_addr)
+            .build();
+        let state = AppState { services, config, leptos_options };
+        let router = router(state.clone());
+        Ok(Application { listener, router, state })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("bound listener has an address")
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then finishes in-flight requests and closes
+    /// the database.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let housekeeping = jobs::spawn_housekeeping(self.state.services.clone());
+        tracing::info!(version = env!("CARGO_PKG_VERSION"), "listening on http://{}", self.local_addr());
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+        housekeeping.abort();
+        self.state.services.db.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+fn router(state: AppState) -> Router {
+    let secure_cookies = state.config.public_url.as_ref().is_some_and(|u| u.is_https());
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.services.db.clone()))
+        .with_name("berth_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(SESSION_IDLE_DAYS)));
+
+    Router::new()
+        .merge(ops::routes())
+        .nest("/api/v1", api::routes())
+        .route("/pkg/{*path}", get(assets::serve_pkg))
+        .merge(console::routes(&state))
+        .layer(from_fn_with_state(state.clone(), resolve_caller))
+        .layer(sessions)
+        .layer(from_fn_with_state(state.clone(), reject_cross_site))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(from_fn(telemetry::log_request))
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,11 @@
+//! Integration tests: each test starts the real `berth` binary on a random port with
+//! its own temporary data directory and talks to it over HTTP.
+
+mod bad_input;
+mod csrf;
+mod first_start;
+mod helpers;
+mod ops;
+mod sessions;
+mod sign_in;
+mod throttling;
