@@ -188,6 +188,8 @@ fn UserRowView(
 ) -> impl IntoView {
     let resetting = RwSignal::new(false);
     let username = user.username.clone();
+    let toggle_username = user.username.clone();
+    let input_id = format!("pw-{username}");
     let toggle_label = if user.disabled { "Enable" } else { "Disable" };
     view! {
         <tr data-username=user.username.clone()>
@@ -208,10 +210,10 @@ fn UserRowView(
             <td>{user.last_login_at.map(format_utc).unwrap_or_else(|| "Never".to_string())}</td>
             <td class="row-actions">
                 {(!is_me)
-                    .then(|| {
+                    .then(move || {
                         view! {
                             <ActionForm action=toggle>
-                                <input type="hidden" name="username" value=username.clone() />
+                                <input type="hidden" name="username" value=toggle_username />
                                 <input type="hidden" name="disabled" value=(!user.disabled).to_string() />
                                 <button type="submit" class="button small">
                                     {toggle_label}
@@ -230,11 +232,11 @@ fn UserRowView(
                 <div class="inline-form" hidden=move || !resetting.get()>
                     <ActionForm action=reset>
                         <input type="hidden" name="username" value=username.clone() />
-                        <label class="visually-hidden" for=format!("pw-{username}")>
+                        <label class="visually-hidden" for=input_id.clone()>
                             "New password for " {username.clone()}
                         </label>
                         <input
-                            id=format!("pw-{username}")
+                            id=input_id
                             name="password"
                             type="password"
                             required

@@ -18,7 +18,7 @@ pub fn HomePage() -> impl IntoView {
         <Title text="Home" />
         <header class="page-header">
             <div>
-                <h1>"Welcome, " {me.username.clone()}</h1>
+                <h1>{format!("Welcome, {}", me.username)}</h1>
                 <p class="muted">"Berth stores your container images and serves them to every OCI client."</p>
             </div>
         </header>

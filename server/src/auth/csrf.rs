@@ -38,7 +38,7 @@ fn is_same_origin(headers: &HeaderMap, expected_authority: Option<&str>) -> bool
         return site == "same-origin";
     }
     let Some(expected) = expected_authority else { return false };
-    let source = header(ORIGIN).filter(|o| *o != "null").or_else(|| header(REFERER));
+    let source = header(ORIGIN.as_str()).filter(|o| *o != "null").or_else(|| header(REFERER.as_str()));
     source.and_then(authority_of).is_some_and(|authority| authority.eq_ignore_ascii_case(expected))
 }
 
