@@ -11,7 +11,7 @@ pub mod server_fns;
 
 use components::shell::ConsoleLayout;
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::SsrMode;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
@@ -26,6 +26,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" type="image/svg+xml" href=components::logo::FAVICON />
+                <link rel="stylesheet" href="/pkg/berth.css" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -39,16 +40,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser: this marks the moment the page became
-    // interactive, which the end-to-end tests wait for.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
-        <Stylesheet id="berth-style" href="/pkg/berth.css" />
         <Title formatter=|page: String| format!("{page} · Berth") />
         <Router>
             <Routes fallback=|| view! { <NotFoundPage /> }>

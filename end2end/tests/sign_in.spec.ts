@@ -52,7 +52,7 @@ test('a wrong password shows a readable message', async ({ page }) => {
 test('the admin creates a user who can then sign in; an unknown page is a 404', async ({ page, browser }) => {
   await signIn(page, 'admin', adminPassword);
   await expect(page).toHaveURL(/\/$/);
-  await page.getByRole('link', { name: 'Users' }).click();
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
   await expect(page).toHaveURL(/\/admin\/users$/);
   await hydrated(page);
   await expect(page.locator('tr[data-username="admin"]')).toBeVisible();
@@ -79,6 +79,6 @@ test('the admin creates a user who can then sign in; an unknown page is a 404', 
   const carol = await browser.newPage();
   await signIn(carol, 'carol', 'carol-password-1');
   await expect(carol.getByRole('heading', { name: 'Welcome, carol' })).toBeVisible();
-  await expect(carol.getByRole('link', { name: 'Users' })).toHaveCount(0);
+  await expect(carol.getByRole('link', { name: 'Users', exact: true })).toHaveCount(0);
   await carol.close();
 });

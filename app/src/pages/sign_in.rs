@@ -27,7 +27,7 @@ pub fn SignInPage() -> impl IntoView {
                         .map(|_| view! { <p class="notice" role="status">"You have signed out."</p> })
                 }}
                 <form method="post" action="/login" class="form">
-                    <input type="hidden" name="next" prop:value=move || param("next").unwrap_or_default() />
+                    <input type="hidden" name="next" value=move || param("next").unwrap_or_default() />
                     <label for="username">"Username"</label>
                     <input
                         id="username"
@@ -37,7 +37,7 @@ pub fn SignInPage() -> impl IntoView {
                         spellcheck="false"
                         required
                         maxlength="256"
-                        prop:value=move || param("username").unwrap_or_default()
+                        value=move || param("username").unwrap_or_default()
                     />
                     <label for="password">"Password"</label>
                     <input
