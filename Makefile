@@ -13,7 +13,7 @@ run: release
 ## embedded into target/release/berth.
 release:
 	.ci/setup
-	cargo leptos build --release --frontend-only
+	cargo leptos build --release --precompress --frontend-only
 	cargo build --release --locked -p server
 
 ## Set up and run every test: unit, integration (real berth processes) and browser.

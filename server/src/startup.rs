@@ -68,11 +68,16 @@ impl Application {
                 tracing::info!(username, "created the instance administrator with BERTH_ADMIN_PASSWORD");
             }
             AdminBootstrap::CreatedWithGeneratedPassword { username, password } => {
+                let sign_in_url = match &config.public_url {
+                    Some(url) => format!("{url}/login"),
+                    None if local_addr.ip().is_unspecified() => format!("http://127.0.0.1:{}/login", local_addr.port()),
+                    None => format!("http://{local_addr}/login"),
+                };
                 // Printed once, straight to the terminal; never through the logger.
                 eprintln!(
                     "\nberth: created the instance administrator '{username}' with a generated password \
                      (shown only this once):\n\n    {password}\n\n\
-                     Sign in at http://{local_addr}/login and change it under Administration → Users.\n"
+                     Sign in at {sign_in_url} and change it under Administration → Users.\n"
                 );
             }
         }
