@@ -1,5 +1,9 @@
-//! What travels between the server and the browser (and out of `/api/v1`).
+//! What travels between the server and the browser, and out of `/api/v1`: one type per
+//! resource, so the console and the API show the same fields. Timestamps are RFC 3339
+//! and ids are hex strings on the wire.
 
+use crate::domain::model::{Id, Role, RobotPermission, Visibility};
+use crate::domain::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// The signed-in user, as the shell and `/api/v1/me` show them.
@@ -9,12 +13,15 @@ pub struct Me {
     pub email: Option<String>,
     pub is_admin: bool,
     pub workspaces: Vec<WorkspaceMembership>,
+    /// Whether this user may create workspaces (admins, or everyone when the instance allows).
+    #[serde(default)]
+    pub may_create_workspaces: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkspaceMembership {
     pub name: String,
-    pub role: String,
+    pub role: Role,
 }
 
 /// One user in the admin's list.
@@ -24,9 +31,8 @@ pub struct UserRow {
     pub email: Option<String>,
     pub is_admin: bool,
     pub disabled: bool,
-    /// Milliseconds since the Unix epoch.
-    pub created_at: i64,
-    pub last_login_at: Option<i64>,
+    pub created_at: Timestamp,
+    pub last_login_at: Option<Timestamp>,
 }
 
 /// A request to create a user; fields are validated by the service.
@@ -38,4 +44,156 @@ pub struct NewUser {
     pub email: Option<String>,
     #[serde(default)]
     pub is_admin: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceSummary {
+    pub name: String,
+    pub display_name: String,
+    /// The caller's role; `None` for an administrator who is not a member.
+    pub role: Option<Role>,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workspace {
+    pub name: String,
+    pub display_name: String,
+    pub role: Option<Role>,
+    pub created_at: Timestamp,
+    pub members: i64,
+    pub registries: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewWorkspace {
+    pub name: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub username: String,
+    pub role: Role,
+    pub added_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrySummary {
+    pub name: String,
+    pub visibility: Visibility,
+    pub description: String,
+    pub repositories: i64,
+    pub tags: i64,
+    pub size_bytes: i64,
+    pub created_at: Timestamp,
+    pub last_push_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registry {
+    pub name: String,
+    pub workspace: String,
+    pub visibility: Visibility,
+    pub description: String,
+    /// `HOST/REGISTRY`: what image references start with.
+    pub endpoint: String,
+    pub created_at: Timestamp,
+    pub repositories: i64,
+    pub tags: i64,
+    pub size_bytes: i64,
+    pub last_push_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRegistry {
+    pub name: String,
+    pub visibility: Visibility,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistryPatch {
+    #[serde(default)]
+    pub visibility: Option<Visibility>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Robot {
+    pub id: Id,
+    pub name: String,
+    pub username: String,
+    pub permission: RobotPermission,
+    pub created_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
+    pub last_used_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRobot {
+    pub name: String,
+    pub permission: RobotPermission,
+    #[serde(default)]
+    pub expires_at: Option<Timestamp>,
+}
+
+/// A robot just created (or regenerated): the only time its secret is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RobotSecret {
+    pub id: Id,
+    pub name: String,
+    pub username: String,
+    pub permission: RobotPermission,
+    pub expires_at: Option<Timestamp>,
+    pub secret: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Token {
+    pub id: Id,
+    pub name: String,
+    pub created_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
+    pub last_used_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewToken {
+    pub name: String,
+    #[serde(default)]
+    pub expires_at: Option<Timestamp>,
+}
+
+/// A personal access token just created: the only time its value is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenSecret {
+    pub id: Id,
+    pub name: String,
+    pub token: String,
+    pub created_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: Id,
+    pub at: Timestamp,
+    pub actor: String,
+    pub action: String,
+    pub resource_type: String,
+    pub resource: String,
+    pub detail: Option<String>,
+    pub client_addr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
 }

@@ -18,6 +18,8 @@ pub struct Config {
     pub admin_password: Option<Secret>,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy_headers: bool,
+    /// Let every user create workspaces (otherwise only administrators may).
+    pub allow_user_workspaces: bool,
     pub log_format: LogFormat,
 }
 
@@ -101,6 +103,7 @@ struct FileConfig {
     admin_username: Option<String>,
     admin_password: Option<String>,
     trust_proxy_headers: Option<bool>,
+    allow_user_workspaces: Option<bool>,
     log_format: Option<String>,
 }
 
@@ -153,12 +156,12 @@ impl Config {
                 .map_err(|e| ConfigError(format!("BERTH_ADMIN_PASSWORD: {}", e.message())))?;
         }
 
-        let trust_proxy_headers = match env("BERTH_TRUST_PROXY_HEADERS") {
-            Some(v) => parse_bool(&v).ok_or_else(|| {
-                ConfigError(format!("BERTH_TRUST_PROXY_HEADERS: '{v}' is not true or false"))
-            })?,
-            None => file.trust_proxy_headers.unwrap_or(false),
+        let flag = |var: &str, from_file: Option<bool>| match env(var) {
+            Some(v) => parse_bool(&v).ok_or_else(|| ConfigError(format!("{var}: '{v}' is not true or false"))),
+            None => Ok(from_file.unwrap_or(false)),
         };
+        let trust_proxy_headers = flag("BERTH_TRUST_PROXY_HEADERS", file.trust_proxy_headers)?;
+        let allow_user_workspaces = flag("BERTH_ALLOW_USER_WORKSPACES", file.allow_user_workspaces)?;
 
         let log_format = match pick("BERTH_LOG_FORMAT", file.log_format).as_deref() {
             None | Some("text") => LogFormat::Text,
@@ -174,6 +177,7 @@ impl Config {
             admin_username,
             admin_password: admin_password.map(Secret),
             trust_proxy_headers,
+            allow_user_workspaces,
             log_format,
         })
     }
@@ -216,6 +220,7 @@ mod tests {
             ("DATABASE_URL", "mysql://x"),
             ("BERTH_ADMIN_PASSWORD", "short"),
             ("BERTH_TRUST_PROXY_HEADERS", "maybe"),
+            ("BERTH_ALLOW_USER_WORKSPACES", "sometimes"),
             ("BERTH_LOG_FORMAT", "xml"),
         ] {
             let err = load(&[(var, value)]).unwrap_err().to_string();

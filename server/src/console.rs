@@ -7,7 +7,8 @@ use crate::services::Services;
 use crate::state::AppState;
 use app::domain::Error;
 use app::domain::policy::Caller;
-use app::dto::{Me, NewUser, UserRow};
+use app::domain::model::Role;
+use app::dto::*;
 use app::ports::{Console, SharedConsole};
 use app::{App, shell};
 use axum::extract::Request;
@@ -37,6 +38,33 @@ impl Console for Services {
     }
     async fn reset_password(&self, caller: &Caller, username: &str, password: &str) -> Result<(), Error> {
         Services::reset_password(self, caller, username, password).await
+    }
+    async fn list_workspaces(&self, caller: &Caller) -> Result<Vec<WorkspaceSummary>, Error> {
+        Services::list_workspaces(self, caller).await
+    }
+    async fn create_workspace(&self, caller: &Caller, new: NewWorkspace) -> Result<Workspace, Error> {
+        Services::create_workspace(self, caller, new).await
+    }
+    async fn get_workspace(&self, caller: &Caller, workspace: &str) -> Result<Workspace, Error> {
+        Services::get_workspace(self, caller, workspace).await
+    }
+    async fn update_workspace(&self, caller: &Caller, workspace: &str, display_name: &str) -> Result<Workspace, Error> {
+        Services::update_workspace(self, caller, workspace, display_name).await
+    }
+    async fn delete_workspace(&self, caller: &Caller, workspace: &str) -> Result<(), Error> {
+        Services::delete_workspace(self, caller, workspace).await
+    }
+    async fn list_members(&self, caller: &Caller, workspace: &str) -> Result<Vec<Member>, Error> {
+        Services::list_members(self, caller, workspace).await
+    }
+    async fn set_member_role(&self, caller: &Caller, workspace: &str, username: &str, role: Role) -> Result<Member, Error> {
+        Services::set_member_role(self, caller, workspace, username, role).await
+    }
+    async fn remove_member(&self, caller: &Caller, workspace: &str, username: &str) -> Result<(), Error> {
+        Services::remove_member(self, caller, workspace, username).await
+    }
+    async fn list_audit(&self, caller: &Caller, workspace: &str, page: i64, per_page: i64) -> Result<AuditPage, Error> {
+        Services::list_audit(self, caller, workspace, page, per_page).await
     }
 }
 

@@ -10,6 +10,10 @@ pub enum Resource {
     User,
     Token,
     Route,
+    Workspace,
+    Member,
+    Registry,
+    Robot,
 }
 
 impl fmt::Display for Resource {
@@ -18,6 +22,10 @@ impl fmt::Display for Resource {
             Resource::User => "user",
             Resource::Token => "token",
             Resource::Route => "page",
+            Resource::Workspace => "workspace",
+            Resource::Member => "member",
+            Resource::Registry => "registry",
+            Resource::Robot => "robot credential",
         })
     }
 }

@@ -1,6 +1,7 @@
 //! Pure domain types, compiled for both the server and the browser: no I/O here.
 
 pub mod error;
+pub mod model;
 pub mod names;
 pub mod policy;
 pub mod time;

@@ -115,3 +115,88 @@ mod tests {
         assert_eq!(Email::parse_optional(Some("  ")).unwrap(), None);
     }
 }
+
+/// A workspace, registry or robot name: `[a-z0-9]+([._-][a-z0-9]+)*`, 2–63
+/// characters (the OCI name-component grammar, bounded).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ResourceName(String);
+
+impl ResourceName {
+    pub const RULE: &'static str = "2–63 characters: lowercase letters and digits, separated by single '.', '_' or '-'";
+
+    pub fn parse(field: &str, raw: &str) -> Result<Self, Error> {
+        if (2..=63).contains(&raw.len()) && is_name_component(raw) {
+            Ok(ResourceName(raw.to_string()))
+        } else {
+            Err(Error::invalid(field, Self::RULE))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// `[a-z0-9]+([._-][a-z0-9]+)*` (a separator may also be `__` or a run of `-`, as OCI
+/// allows inside repository path components).
+pub fn is_name_component(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    if bytes.is_empty() || !alnum(bytes[0]) || !alnum(bytes[bytes.len() - 1]) {
+        return false;
+    }
+    let mut previous_separator = false;
+    for &b in bytes {
+        if alnum(b) {
+            previous_separator = false;
+        } else if matches!(b, b'.' | b'_' | b'-') {
+            if previous_separator {
+                return false;
+            }
+            previous_separator = true;
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// Free text with a length limit (display names, descriptions, token names).
+pub fn bounded_text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, Error> {
+    let text = raw.trim();
+    let len = text.chars().count();
+    if len < min {
+        return Err(Error::invalid(field, if min == 1 { "must not be empty".to_string() } else { format!("must be at least {min} characters") }));
+    }
+    if len > max {
+        return Err(Error::invalid(field, format!("must be at most {max} characters")));
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(Error::invalid(field, "must not contain control characters"));
+    }
+    Ok(text.to_string())
+}
+
+#[cfg(test)]
+mod resource_name_tests {
+    use super::*;
+
+    #[test]
+    fn resource_names_follow_the_grammar() {
+        for ok in ["ab", "acme", "team-a", "a.b_c", "x1", &"a".repeat(63)] {
+            assert!(ResourceName::parse("name", ok).is_ok(), "{ok}");
+        }
+        for bad in ["a", "Acme", "-a", "a-", "a..b", "a-_b", "a b", "a/b", &"a".repeat(64), "ümlaut"] {
+            let err = ResourceName::parse("name", bad).unwrap_err();
+            assert!(matches!(err, Error::Invalid { ref field, .. } if field == "name"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bounded_text_checks_length_and_control_characters() {
+        assert_eq!(bounded_text("display_name", "  Acme  ", 1, 100).unwrap(), "Acme");
+        assert!(bounded_text("display_name", "   ", 1, 100).is_err());
+        assert!(bounded_text("display_name", &"x".repeat(101), 1, 100).is_err());
+        assert!(bounded_text("display_name", "a\u{0}b", 1, 100).is_err());
+    }
+}

@@ -3,7 +3,6 @@
 //! everyone else whatever the browser sends).
 
 use crate::components::notice::{ErrorNotice, SuccessNotice};
-use crate::domain::time::format_utc;
 use crate::dto::{Me, UserRow};
 use crate::server_fns::users::{CreateUser, ResetUserPassword, SetUserDisabled, list_users};
 use leptos::prelude::*;
@@ -206,8 +205,8 @@ fn UserRowView(
                     view! { <span class="badge success">"Active"</span> }.into_any()
                 }}
             </td>
-            <td>{format_utc(user.created_at)}</td>
-            <td>{user.last_login_at.map(format_utc).unwrap_or_else(|| "Never".to_string())}</td>
+            <td>{user.created_at.to_string()}</td>
+            <td>{user.last_login_at.map(|t| t.to_string()).unwrap_or_else(|| "Never".to_string())}</td>
             <td class="row-actions">
                 {(!is_me)
                     .then(move || {

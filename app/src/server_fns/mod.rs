@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod users;
+pub mod workspaces;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {

@@ -5,19 +5,44 @@ pub mod error;
 pub mod extract;
 mod health;
 mod me;
+mod registries;
+mod tokens;
 mod users;
+mod workspaces;
 
 use crate::state::AppState;
 use app::domain::{Error, Resource};
 use axum::Router;
-use axum::routing::{get, post};
+use axum::http::header::CONTENT_TYPE;
+use axum::routing::{delete, get, post, put};
 use error::ApiError;
+
+/// The OpenAPI 3.1 description of this API, served at `/api/v1/openapi.json`.
+const OPENAPI: &str = include_str!("openapi.json");
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/health", get(health::get_health))
+        .route("/openapi.json", get(|| async { ([(CONTENT_TYPE, "application/json")], OPENAPI) }))
         .route("/me", get(me::get_me))
+        .route("/me/tokens", get(tokens::list_tokens).post(tokens::create_token))
+        .route("/me/tokens/{id}", delete(tokens::delete_token))
         .route("/users", post(users::create_user).get(users::list_users))
+        .route("/workspaces", get(workspaces::list_workspaces).post(workspaces::create_workspace))
+        .route(
+            "/workspaces/{ws}",
+            get(workspaces::get_workspace).patch(workspaces::update_workspace).delete(workspaces::delete_workspace),
+        )
+        .route("/workspaces/{ws}/members", get(workspaces::list_members))
+        .route("/workspaces/{ws}/members/{username}", put(workspaces::put_member).delete(workspaces::delete_member))
+        .route("/workspaces/{ws}/audit", get(workspaces::list_audit))
+        .route("/workspaces/{ws}/registries", get(workspaces::list_registries).post(workspaces::create_registry))
+        .route(
+            "/registries/{reg}",
+            get(registries::get_registry).patch(registries::update_registry).delete(registries::delete_registry),
+        )
+        .route("/registries/{reg}/robots", get(registries::list_robots).post(registries::create_robot))
+        .route("/registries/{reg}/robots/{id}", delete(registries::delete_robot))
         .fallback(|| async { ApiError(Error::NotFound(Resource::Route)) })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
 }

@@ -8,7 +8,7 @@ use crate::state::AppState;
 use app::domain::Error;
 use app::domain::policy::{Caller, Principal};
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, HOST};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -18,6 +18,7 @@ use tower_sessions::Session;
 
 pub async fn resolve_caller(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
     let client_addr = client_addr(&req, state.config.trust_proxy_headers);
+    let public_host = public_host(&state, req.headers());
     let principal = match req.headers().get(AUTHORIZATION) {
         Some(header) => match authenticate_header(&state, header, &client_addr).await {
             Ok(principal) => principal,
@@ -28,18 +29,40 @@ pub async fn resolve_caller(State(state): State<AppState>, session: Session, mut
             Err(err) => return ApiError(err).into_response(),
         },
     };
-    req.extensions_mut().insert(Caller { principal, client_addr });
+    req.extensions_mut().insert(Caller { principal, client_addr, public_host });
     next.run(req).await
 }
 
 async fn authenticate_header(state: &AppState, header: &HeaderValue, client_addr: &str) -> Result<Principal, Error> {
-    let (username, password) = basic_credentials(header).ok_or(Error::Unauthenticated)?;
-    let identity = state.services.sign_in(&username, &password, client_addr).await?;
-    Ok(Principal::User(identity))
+    if let Some((username, secret)) = basic_credentials(header) {
+        return state.services.authenticate_basic(&username, &secret, client_addr).await;
+    }
+    if let Some(token) = bearer_token(header) {
+        return state.services.authenticate_bearer(token, client_addr).await;
+    }
+    Err(Error::Unauthenticated)
 }
 
-/// `Basic base64(username:password)`; anything else (including Bearer tokens, which
-/// nothing issues yet) is not a credential this build accepts.
+fn bearer_token(header: &HeaderValue) -> Option<&str> {
+    let (scheme, token) = header.to_str().ok()?.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// The host requests were addressed to, as image references and commands should
+/// name it: the configured public URL, else the request's Host header.
+fn public_host(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.config.public_url {
+        return url.authority.clone();
+    }
+    headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')))
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_else(|| state.leptos_options.site_addr.to_string())
+}
+
+/// `Basic base64(username:secret)`.
 fn basic_credentials(header: &HeaderValue) -> Option<(String, String)> {
     let value = header.to_str().ok()?;
     let (scheme, encoded) = value.split_once(' ')?;
@@ -100,6 +123,8 @@ mod tests {
         for bad in ["Bearer abc", "Basic !!!", "Basic YWxpY2U=", "Basic"] {
             assert_eq!(basic_credentials(&HeaderValue::from_static(bad)), None, "{bad}");
         }
+        assert_eq!(bearer_token(&HeaderValue::from_static("Bearer berth_pat_x")), Some("berth_pat_x"));
+        assert_eq!(bearer_token(&HeaderValue::from_static("Basic abc")), None);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 pub mod caller;
 pub mod csrf;
 pub mod password;
+pub mod secret;
 pub mod sign_in;
 
 pub use caller::resolve_caller;

@@ -2,7 +2,7 @@
 //! JavaScript. Outcomes are redirects; the sign-in page turns `?error=` into a message.
 
 use crate::db::sessions::SESSION_USER_KEY;
-use crate::services::sign_in::MAX_CREDENTIAL_LEN;
+use crate::services::authentication::MAX_CREDENTIAL_LEN;
 use crate::state::AppState;
 use app::domain::Error;
 use app::domain::policy::Caller;

@@ -3,9 +3,13 @@
 //! application, BIGINT millisecond timestamps, 0/1 flags. Infrastructure errors are
 //! logged here and become `Error::Internal`; unique-key clashes become conflicts.
 
+pub mod audit;
+pub mod credentials;
+pub mod registries;
 pub mod sessions;
 pub mod throttle;
 pub mod users;
+pub mod workspaces;
 
 use app::domain::Error;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

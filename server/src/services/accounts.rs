@@ -1,13 +1,15 @@
 //! Users: the signed-in user's own account, and the administrator's user management.
 
 use super::Services;
+use super::audit::Event;
 use crate::auth::password;
 use crate::db::users::{NewUserRecord, UserRecord};
 use crate::db::{new_id, now_ms};
 use app::domain::names::{Email, NewPassword, Username};
 use app::domain::policy::{self, Action, Caller};
+use app::domain::time::Timestamp;
 use app::domain::{Error, Resource};
-use app::dto::{Me, NewUser, UserRow};
+use app::dto::{Me, NewUser, UserRow, WorkspaceMembership};
 
 fn row(user: UserRecord) -> UserRow {
     UserRow {
@@ -15,8 +17,8 @@ fn row(user: UserRecord) -> UserRow {
         email: user.email,
         is_admin: user.is_admin,
         disabled: user.disabled,
-        created_at: user.created_at,
-        last_login_at: user.last_login_at,
+        created_at: Timestamp(user.created_at),
+        last_login_at: user.last_login_at.map(Timestamp),
     }
 }
 
@@ -32,28 +34,40 @@ pub enum AdminBootstrap {
 
 impl Services {
     pub async fn me(&self, caller: &Caller) -> Result<Me, Error> {
-        let identity = policy::require(&caller.principal, Action::ViewOwnAccount)?;
+        let identity = policy::require_user(&caller.principal)?;
+        policy::require(&caller.principal, Action::ViewOwnAccount, self.instance_target())?;
         let user = self.db.find_user_by_id(identity.id).await?.ok_or(Error::Unauthenticated)?;
-        Ok(Me { username: user.username, email: user.email, is_admin: user.is_admin, workspaces: Vec::new() })
+        let workspaces = self
+            .db
+            .list_memberships(user.id)
+            .await?
+            .into_iter()
+            .map(|(workspace, role)| WorkspaceMembership { name: workspace.name, role })
+            .collect();
+        let may_create_workspaces = policy::decide(&caller.principal, Action::CreateWorkspace, self.instance_target())
+            == policy::Decision::Allow;
+        Ok(Me { username: user.username, email: user.email, is_admin: user.is_admin, workspaces, may_create_workspaces })
     }
 
     pub async fn list_users(&self, caller: &Caller) -> Result<Vec<UserRow>, Error> {
-        policy::require(&caller.principal, Action::ManageUsers)?;
+        policy::require(&caller.principal, Action::ManageUsers, self.instance_target())?;
         Ok(self.db.list_users().await?.into_iter().map(row).collect())
     }
 
     pub async fn create_user(&self, caller: &Caller, new_user: NewUser) -> Result<UserRow, Error> {
-        policy::require(&caller.principal, Action::ManageUsers)?;
+        policy::require(&caller.principal, Action::ManageUsers, self.instance_target())?;
         let username = Username::parse(&new_user.username)?;
         let email = Email::parse_optional(new_user.email.as_deref())?;
         let password = NewPassword::parse(&new_user.password)?;
         let record = self.insert_user(&username, email.as_ref(), &password, new_user.is_admin).await?;
-        tracing::info!(actor = %caller_name(caller), username = username.as_str(), "user created");
+        let detail = new_user.is_admin.then(|| "instance administrator".to_string());
+        self.record(caller, user_event("user.create", username.as_str(), detail)).await?;
         Ok(row(record))
     }
 
     pub async fn set_user_disabled(&self, caller: &Caller, username: &str, disabled: bool) -> Result<UserRow, Error> {
-        let actor = policy::require(&caller.principal, Action::ManageUsers)?;
+        policy::require(&caller.principal, Action::ManageUsers, self.instance_target())?;
+        let actor = policy::require_user(&caller.principal)?;
         let user = self.db.find_user_by_username(username).await?.ok_or(Error::NotFound(Resource::User))?;
         if user.id == actor.id && disabled {
             return Err(Error::invalid("username", "you cannot disable your own account"));
@@ -62,13 +76,15 @@ impl Services {
         if disabled {
             self.db.delete_sessions_of_user(user.id).await?;
         }
-        tracing::info!(actor = actor.username.as_str(), username, disabled, "user status changed");
+        let action = if disabled { "user.disable" } else { "user.enable" };
+        self.record(caller, user_event(action, username, None)).await?;
         let user = self.db.find_user_by_id(user.id).await?.ok_or(Error::NotFound(Resource::User))?;
         Ok(row(user))
     }
 
     pub async fn reset_password(&self, caller: &Caller, username: &str, new_password: &str) -> Result<(), Error> {
-        let actor = policy::require(&caller.principal, Action::ManageUsers)?;
+        policy::require(&caller.principal, Action::ManageUsers, self.instance_target())?;
+        let actor = policy::require_user(&caller.principal)?;
         let user = self.db.find_user_by_username(username).await?.ok_or(Error::NotFound(Resource::User))?;
         let password = NewPassword::parse(new_password)?;
         let hash = password::hash(password.as_str().to_string()).await?;
@@ -78,7 +94,7 @@ impl Services {
         if user.id != actor.id {
             self.db.delete_sessions_of_user(user.id).await?;
         }
-        tracing::info!(actor = actor.username.as_str(), username, "password reset");
+        self.record(caller, user_event("user.password_reset", username, None)).await?;
         Ok(())
     }
 
@@ -129,6 +145,7 @@ impl Services {
     }
 }
 
-fn caller_name(caller: &Caller) -> &str {
-    caller.principal.user().map(|u| u.username.as_str()).unwrap_or("anonymous")
+/// User events belong to the instance, not to a workspace.
+fn user_event<'a>(action: &'a str, username: &'a str, detail: Option<String>) -> Event<'a> {
+    Event { workspace_id: None, action, resource_type: "user", resource: username, detail }
 }

@@ -3,10 +3,20 @@
 //! `/api/v1` and `/v2/` cannot disagree about who may do what.
 
 pub mod accounts;
-pub mod sign_in;
+pub mod audit;
+pub mod authentication;
+pub mod members;
+pub mod registries;
+pub mod robots;
+pub mod tokens;
+pub mod workspaces;
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::db::registries::RegistryRecord;
+use crate::db::workspaces::WorkspaceRecord;
+use app::domain::policy::{Caller, Principal, Target};
+use app::domain::{Error, Resource};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -18,5 +28,44 @@ pub struct Services {
 impl Services {
     pub fn new(db: Db, config: Arc<Config>) -> Self {
         Services { db, config }
+    }
+
+    pub(crate) fn instance_target(&self) -> Target {
+        Target::Instance { users_may_create_workspaces: self.config.allow_user_workspaces }
+    }
+
+    /// The workspace and the facts the policy needs about the caller's access to it.
+    /// A workspace that does not exist looks exactly like one the caller may not see.
+    pub(crate) async fn workspace_target(&self, caller: &Caller, name: &str) -> Result<(WorkspaceRecord, Target), Error> {
+        let Some(workspace) = self.db.find_workspace(name).await? else {
+            return Err(absent(caller, Resource::Workspace));
+        };
+        let role = match &caller.principal {
+            Principal::User(user) => self.db.member_role(workspace.id, user.id).await?,
+            _ => None,
+        };
+        Ok((workspace, Target::Workspace { role }))
+    }
+
+    /// The registry and the facts the policy needs about the caller's access to it.
+    pub(crate) async fn registry_target(&self, caller: &Caller, name: &str) -> Result<(RegistryRecord, Target), Error> {
+        let Some(registry) = self.db.find_registry(name).await? else {
+            return Err(absent(caller, Resource::Registry));
+        };
+        let role = match &caller.principal {
+            Principal::User(user) => self.db.member_role(registry.workspace_id, user.id).await?,
+            _ => None,
+        };
+        let target = Target::Registry { registry_id: registry.id, public: registry.is_public(), role };
+        Ok((registry, target))
+    }
+}
+
+/// What a caller learns about something that does not exist: anonymous callers are
+/// asked to sign in (as they would be for a private one), everyone else gets 404.
+fn absent(caller: &Caller, resource: Resource) -> Error {
+    match caller.principal {
+        Principal::Anonymous => Error::Unauthenticated,
+        _ => Error::NotFound(resource),
     }
 }

@@ -1,0 +1,206 @@
+//! The `personal_access_tokens` and `robots` tables. Only SHA-256 hashes of secrets
+//! are stored.
+
+use super::{internal, is_unique_violation, Db};
+use app::domain::model::RobotPermission;
+use app::domain::Error;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// `last_used_at` is written at most once a minute per credential: a busy CI robot
+/// would otherwise turn every pull into a database write.
+const LAST_USED_RESOLUTION_MS: i64 = 60_000;
+
+#[derive(Debug, Clone)]
+pub struct TokenRecord {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+}
+
+fn token(row: &AnyRow) -> Result<TokenRecord, sqlx::Error> {
+    Ok(TokenRecord {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        name: row.try_get("name")?,
+        created_at: row.try_get("created_at")?,
+        expires_at: row.try_get("expires_at")?,
+        last_used_at: row.try_get("last_used_at")?,
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct RobotRecord {
+    pub id: i64,
+    pub registry_id: i64,
+    pub name: String,
+    pub permission: RobotPermission,
+    pub secret_hash: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+}
+
+fn robot(row: &AnyRow) -> Result<RobotRecord, sqlx::Error> {
+    let permission: String = row.try_get("permission")?;
+    Ok(RobotRecord {
+        id: row.try_get("id")?,
+        registry_id: row.try_get("registry_id")?,
+        name: row.try_get("name")?,
+        permission: RobotPermission::parse(&permission).map_err(|_| sqlx::Error::Decode("unknown permission".into()))?,
+        secret_hash: row.try_get("secret_hash")?,
+        created_at: row.try_get("created_at")?,
+        expires_at: row.try_get("expires_at")?,
+        last_used_at: row.try_get("last_used_at")?,
+    })
+}
+
+const TOKEN_COLUMNS: &str = "id, user_id, name, created_at, expires_at, last_used_at";
+const ROBOT_COLUMNS: &str = "id, registry_id, name, permission, secret_hash, created_at, expires_at, last_used_at";
+
+impl Db {
+    pub async fn insert_token(&self, record: &TokenRecord, token_hash: &str) -> Result<(), Error> {
+        sqlx::query(
+            "INSERT INTO personal_access_tokens (id, user_id, name, token_hash, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(record.id)
+        .bind(record.user_id)
+        .bind(&record.name)
+        .bind(token_hash)
+        .bind(record.created_at)
+        .bind(record.expires_at)
+        .execute(self.pool())
+        .await
+        .map(|_| ())
+        .map_err(internal("insert token"))
+    }
+
+    pub async fn find_token_by_hash(&self, token_hash: &str) -> Result<Option<TokenRecord>, Error> {
+        sqlx::query(&format!("SELECT {TOKEN_COLUMNS} FROM personal_access_tokens WHERE token_hash = $1"))
+            .bind(token_hash)
+            .fetch_optional(self.pool())
+            .await
+            .and_then(|row| row.as_ref().map(token).transpose())
+            .map_err(internal("find token"))
+    }
+
+    pub async fn list_tokens(&self, user_id: i64) -> Result<Vec<TokenRecord>, Error> {
+        sqlx::query(&format!("SELECT {TOKEN_COLUMNS} FROM personal_access_tokens WHERE user_id = $1 ORDER BY created_at DESC"))
+            .bind(user_id)
+            .fetch_all(self.pool())
+            .await
+            .and_then(|rows| rows.iter().map(token).collect())
+            .map_err(internal("list tokens"))
+    }
+
+    /// Deletes one of the user's tokens; false if they have no such token.
+    pub async fn delete_token(&self, user_id: i64, id: i64) -> Result<bool, Error> {
+        sqlx::query("DELETE FROM personal_access_tokens WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .execute(self.pool())
+            .await
+            .map(|r| r.rows_affected() > 0)
+            .map_err(internal("delete token"))
+    }
+
+    pub async fn touch_token(&self, id: i64, now: i64) -> Result<(), Error> {
+        sqlx::query(
+            "UPDATE personal_access_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(now - LAST_USED_RESOLUTION_MS)
+        .execute(self.pool())
+        .await
+        .map(|_| ())
+        .map_err(internal("touch token"))
+    }
+
+    pub async fn insert_robot(&self, record: &RobotRecord) -> Result<(), Error> {
+        let result = sqlx::query(
+            "INSERT INTO robots (id, registry_id, name, permission, secret_hash, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(record.id)
+        .bind(record.registry_id)
+        .bind(&record.name)
+        .bind(record.permission.as_str())
+        .bind(&record.secret_hash)
+        .bind(record.created_at)
+        .bind(record.expires_at)
+        .execute(self.pool())
+        .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) if is_unique_violation(&err) => {
+                Err(Error::Conflict(format!("This registry already has a robot named '{}'.", record.name)))
+            }
+            Err(err) => Err(internal("insert robot")(err)),
+        }
+    }
+
+    pub async fn find_robot(&self, registry_id: i64, name: &str) -> Result<Option<RobotRecord>, Error> {
+        sqlx::query(&format!("SELECT {ROBOT_COLUMNS} FROM robots WHERE registry_id = $1 AND name = $2"))
+            .bind(registry_id)
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await
+            .and_then(|row| row.as_ref().map(robot).transpose())
+            .map_err(internal("find robot"))
+    }
+
+    pub async fn find_robot_by_id(&self, registry_id: i64, id: i64) -> Result<Option<RobotRecord>, Error> {
+        sqlx::query(&format!("SELECT {ROBOT_COLUMNS} FROM robots WHERE registry_id = $1 AND id = $2"))
+            .bind(registry_id)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .and_then(|row| row.as_ref().map(robot).transpose())
+            .map_err(internal("find robot by id"))
+    }
+
+    pub async fn list_robots(&self, registry_id: i64) -> Result<Vec<RobotRecord>, Error> {
+        sqlx::query(&format!("SELECT {ROBOT_COLUMNS} FROM robots WHERE registry_id = $1 ORDER BY name"))
+            .bind(registry_id)
+            .fetch_all(self.pool())
+            .await
+            .and_then(|rows| rows.iter().map(robot).collect())
+            .map_err(internal("list robots"))
+    }
+
+    pub async fn delete_robot(&self, registry_id: i64, id: i64) -> Result<bool, Error> {
+        sqlx::query("DELETE FROM robots WHERE registry_id = $1 AND id = $2")
+            .bind(registry_id)
+            .bind(id)
+            .execute(self.pool())
+            .await
+            .map(|r| r.rows_affected() > 0)
+            .map_err(internal("delete robot"))
+    }
+
+    pub async fn set_robot_secret(&self, id: i64, secret_hash: &str) -> Result<(), Error> {
+        sqlx::query("UPDATE robots SET secret_hash = $1 WHERE id = $2")
+            .bind(secret_hash)
+            .bind(id)
+            .execute(self.pool())
+            .await
+            .map(|_| ())
+            .map_err(internal("set robot secret"))
+    }
+
+    pub async fn touch_robot(&self, id: i64, now: i64) -> Result<(), Error> {
+        sqlx::query("UPDATE robots SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)")
+            .bind(now)
+            .bind(id)
+            .bind(now - LAST_USED_RESOLUTION_MS)
+            .execute(self.pool())
+            .await
+            .map(|_| ())
+            .map_err(internal("touch robot"))
+    }
+}

@@ -1,0 +1,113 @@
+//! The `registries` table.
+
+use super::{internal, is_unique_violation, Db};
+use app::domain::model::Visibility;
+use app::domain::Error;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+#[derive(Debug, Clone)]
+pub struct RegistryRecord {
+    pub id: i64,
+    pub workspace_id: i64,
+    pub workspace: String,
+    pub name: String,
+    pub visibility: Visibility,
+    pub description: String,
+    pub created_at: i64,
+}
+
+impl RegistryRecord {
+    pub fn is_public(&self) -> bool {
+        self.visibility == Visibility::Public
+    }
+}
+
+const SELECT: &str = "SELECT r.id, r.workspace_id, w.name AS workspace, r.name, r.visibility, r.description, r.created_at
+                      FROM registries r JOIN workspaces w ON w.id = r.workspace_id";
+
+fn registry(row: &AnyRow) -> Result<RegistryRecord, sqlx::Error> {
+    let visibility: String = row.try_get("visibility")?;
+    Ok(RegistryRecord {
+        id: row.try_get("id")?,
+        workspace_id: row.try_get("workspace_id")?,
+        workspace: row.try_get("workspace")?,
+        name: row.try_get("name")?,
+        visibility: Visibility::parse(&visibility).map_err(|_| sqlx::Error::Decode("unknown visibility".into()))?,
+        description: row.try_get("description")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+pub struct NewRegistryRecord<'a> {
+    pub id: i64,
+    pub workspace_id: i64,
+    pub name: &'a str,
+    pub visibility: Visibility,
+    pub description: &'a str,
+    pub now: i64,
+}
+
+impl Db {
+    pub async fn insert_registry(&self, new: NewRegistryRecord<'_>) -> Result<(), Error> {
+        let result = sqlx::query(
+            "INSERT INTO registries (id, workspace_id, name, visibility, description, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        )
+        .bind(new.id)
+        .bind(new.workspace_id)
+        .bind(new.name)
+        .bind(new.visibility.as_str())
+        .bind(new.description)
+        .bind(new.now)
+        .execute(self.pool())
+        .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) if is_unique_violation(&err) => {
+                Err(Error::Conflict(format!("The registry name '{}' is already taken on this instance.", new.name)))
+            }
+            Err(err) => Err(internal("insert registry")(err)),
+        }
+    }
+
+    pub async fn find_registry(&self, name: &str) -> Result<Option<RegistryRecord>, Error> {
+        sqlx::query(&format!("{SELECT} WHERE r.name = $1"))
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await
+            .and_then(|row| row.as_ref().map(registry).transpose())
+            .map_err(internal("find registry"))
+    }
+
+    pub async fn list_registries(&self, workspace_id: i64) -> Result<Vec<RegistryRecord>, Error> {
+        sqlx::query(&format!("{SELECT} WHERE r.workspace_id = $1 ORDER BY r.name"))
+            .bind(workspace_id)
+            .fetch_all(self.pool())
+            .await
+            .and_then(|rows| rows.iter().map(registry).collect())
+            .map_err(internal("list registries"))
+    }
+
+    pub async fn update_registry(&self, id: i64, visibility: Visibility, description: &str, now: i64) -> Result<(), Error> {
+        sqlx::query("UPDATE registries SET visibility = $1, description = $2, updated_at = $3 WHERE id = $4")
+            .bind(visibility.as_str())
+            .bind(description)
+            .bind(now)
+            .bind(id)
+            .execute(self.pool())
+            .await
+            .map(|_| ())
+            .map_err(internal("update registry"))
+    }
+
+    /// Deletes the registry and, by cascade, its robot credentials.
+    pub async fn delete_registry(&self, id: i64) -> Result<(), Error> {
+        sqlx::query("DELETE FROM registries WHERE id = $1")
+            .bind(id)
+            .execute(self.pool())
+            .await
+            .map(|_| ())
+            .map_err(internal("delete registry"))
+    }
+}

@@ -1,0 +1,119 @@
+//! Registries: owned by a workspace, named uniquely across the instance, private or
+//! public. Members read them (anyone reads a public one); managers change them.
+
+use super::Services;
+use super::audit::Event;
+use crate::db::registries::{NewRegistryRecord, RegistryRecord};
+use crate::db::{new_id, now_ms};
+use app::domain::names::{ResourceName, bounded_text};
+use app::domain::policy::{self, Action, Caller};
+use app::domain::time::Timestamp;
+use app::domain::Error;
+use app::dto::{NewRegistry, Registry, RegistryPatch, RegistrySummary};
+
+pub const MAX_DESCRIPTION: usize = 1000;
+
+fn description(raw: Option<&str>) -> Result<String, Error> {
+    match raw {
+        None => Ok(String::new()),
+        Some(text) => bounded_text("description", text, 0, MAX_DESCRIPTION),
+    }
+}
+
+impl Services {
+    pub async fn list_registries(&self, caller: &Caller, workspace: &str) -> Result<Vec<RegistrySummary>, Error> {
+        let (workspace, target) = self.workspace_target(caller, workspace).await?;
+        policy::require(&caller.principal, Action::ViewWorkspace, target)?;
+        Ok(self.db.list_registries(workspace.id).await?.into_iter().map(summary).collect())
+    }
+
+    pub async fn create_registry(&self, caller: &Caller, workspace: &str, new: NewRegistry) -> Result<Registry, Error> {
+        let (workspace, target) = self.workspace_target(caller, workspace).await?;
+        policy::require(&caller.principal, Action::CreateRegistry, target)?;
+        let name = ResourceName::parse("name", &new.name)?;
+        let description = description(new.description.as_deref())?;
+        self.db
+            .insert_registry(NewRegistryRecord {
+                id: new_id(),
+                workspace_id: workspace.id,
+                name: name.as_str(),
+                visibility: new.visibility,
+                description: &description,
+                now: now_ms(),
+            })
+            .await?;
+        let detail = Some(format!("visibility {}", new.visibility.as_str()));
+        self.record(caller, registry_event(workspace.id, "registry.create", name.as_str(), detail)).await?;
+        self.get_registry(caller, name.as_str()).await
+    }
+
+    pub async fn get_registry(&self, caller: &Caller, name: &str) -> Result<Registry, Error> {
+        let (registry, target) = self.registry_target(caller, name).await?;
+        policy::require(&caller.principal, Action::ViewRegistry, target)?;
+        Ok(self.registry_view(caller, registry))
+    }
+
+    pub async fn update_registry(&self, caller: &Caller, name: &str, patch: RegistryPatch) -> Result<Registry, Error> {
+        let (registry, target) = self.registry_target(caller, name).await?;
+        policy::require(&caller.principal, Action::UpdateRegistry, target)?;
+        let visibility = patch.visibility.unwrap_or(registry.visibility);
+        let description = match patch.description.as_deref() {
+            Some(text) => description(Some(text))?,
+            None => registry.description.clone(),
+        };
+        self.db.update_registry(registry.id, visibility, &description, now_ms()).await?;
+        let mut changes = Vec::new();
+        if visibility != registry.visibility {
+            changes.push(format!("visibility {} → {}", registry.visibility.as_str(), visibility.as_str()));
+        }
+        if description != registry.description {
+            changes.push("description changed".to_string());
+        }
+        if !changes.is_empty() {
+            let event = registry_event(registry.workspace_id, "registry.update", &registry.name, Some(changes.join("; ")));
+            self.record(caller, event).await?;
+        }
+        self.get_registry(caller, name).await
+    }
+
+    pub async fn delete_registry(&self, caller: &Caller, name: &str) -> Result<(), Error> {
+        let (registry, target) = self.registry_target(caller, name).await?;
+        policy::require(&caller.principal, Action::DeleteRegistry, target)?;
+        self.db.delete_registry(registry.id).await?;
+        self.record(caller, registry_event(registry.workspace_id, "registry.delete", &registry.name, None)).await
+    }
+
+    fn registry_view(&self, caller: &Caller, registry: RegistryRecord) -> Registry {
+        let summary = summary(registry.clone());
+        Registry {
+            endpoint: format!("{}/{}", caller.public_host, registry.name),
+            workspace: registry.workspace,
+            name: summary.name,
+            visibility: summary.visibility,
+            description: summary.description,
+            created_at: summary.created_at,
+            repositories: summary.repositories,
+            tags: summary.tags,
+            size_bytes: summary.size_bytes,
+            last_push_at: summary.last_push_at,
+        }
+    }
+}
+
+/// Content counts are zero until the distribution engine stores content.
+fn summary(registry: RegistryRecord) -> RegistrySummary {
+    RegistrySummary {
+        name: registry.name,
+        visibility: registry.visibility,
+        description: registry.description,
+        repositories: 0,
+        tags: 0,
+        size_bytes: 0,
+        created_at: Timestamp(registry.created_at),
+        last_push_at: None,
+    }
+}
+
+pub(crate) fn registry_event<'a>(workspace_id: i64, action: &'a str, name: &'a str, detail: Option<String>) -> Event<'a> {
+    Event { workspace_id: Some(workspace_id), action, resource_type: "registry", resource: name, detail }
+}
