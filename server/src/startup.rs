@@ -115,7 +115,7 @@ impl Application {
 fn router(state: AppState) -> Router {
     let secure_cookies = state.config.public_url.as_ref().is_some_and(|u| u.is_https());
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.services.db.clone()))
-        .with_name("berth_session")
+        .with_name(crate::auth::SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure_cookies)

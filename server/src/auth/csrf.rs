@@ -1,19 +1,21 @@
 //! Cross-site request forgery protection. A state-changing request that a browser
-//! could send on its own (no `Authorization` header, so cookies are what would
-//! authenticate it) must come from Berth's own pages: `Sec-Fetch-Site` says
-//! same-origin, or `Origin` (else `Referer`) names this host. Session cookies are also
+//! could send on its own (it carries the session cookie, or it is the sign-in form)
+//! must come from Berth's own pages: `Sec-Fetch-Site` says same-origin, or `Origin`
+//! (else `Referer`) names this host. Requests with explicit credentials, and requests
+//! with no session at all, have nothing to forge. Session cookies are also
 //! `SameSite=Lax`, so this is the second of two locks.
 
 use crate::state::AppState;
 use axum::extract::{Request, State};
-use axum::http::header::{AUTHORIZATION, HOST, ORIGIN, REFERER};
+use axum::http::header::{AUTHORIZATION, COOKIE, HOST, ORIGIN, REFERER};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 pub async fn reject_cross_site(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let safe_method = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if safe_method || req.headers().contains_key(AUTHORIZATION) || is_token_surface(req.uri().path()) {
+    let ambient = has_session_cookie(req.headers()) || req.uri().path() == "/login";
+    if safe_method || !ambient || req.headers().contains_key(AUTHORIZATION) || is_token_surface(req.uri().path()) {
         return next.run(req).await;
     }
     let expected = match &state.config.public_url {
@@ -25,6 +27,16 @@ pub async fn reject_cross_site(State(state): State<AppState>, req: Request, next
     }
     tracing::warn!(path = req.uri().path(), "cross-site request refused");
     refusal(req.uri().path())
+}
+
+fn has_session_cookie(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .any(|(name, _)| name == super::SESSION_COOKIE)
 }
 
 /// `/v2/` and `/auth/token` never read cookies; their credentials are explicit.

@@ -8,3 +8,6 @@ pub mod sign_in;
 
 pub use caller::resolve_caller;
 pub use csrf::reject_cross_site;
+
+/// The console's session cookie.
+pub const SESSION_COOKIE: &str = "berth_session";

@@ -59,7 +59,12 @@ impl Services {
             }
             return Ok(Principal::User(user));
         }
-        self.sign_in(username, secret, client_addr).await.map(Principal::User)
+        match self.sign_in(username, secret, client_addr).await {
+            Ok(user) => Ok(Principal::User(user)),
+            // A disabled account is simply not a valid credential to the API.
+            Err(Error::Forbidden(_)) => Err(Error::Unauthenticated),
+            Err(err) => Err(err),
+        }
     }
 
     /// `Authorization: Bearer <personal access token>`.

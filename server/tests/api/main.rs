@@ -6,6 +6,7 @@ mod csrf;
 mod first_start;
 mod helpers;
 mod ops;
+mod permission_matrix;
 mod sessions;
 mod sign_in;
 mod throttling;
