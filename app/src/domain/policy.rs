@@ -306,3 +306,10 @@ mod tests {
         assert!(matches!(require_user(&robot(7, RobotPermission::Pull)), Err(Error::Forbidden(_))));
     }
 }
+
+/// What the console may offer the signed-in user: the same table, used only to hide
+/// controls (the server decides again for every request).
+pub fn user_may(username: &str, is_admin: bool, action: Action, target: Target) -> bool {
+    let principal = Principal::User(UserIdentity { id: 0, username: username.to_string(), is_admin });
+    decide(&principal, action, target) == Decision::Allow
+}

@@ -1,6 +1,12 @@
 //! The `audit_log` table.
 
 use super::{internal, new_id, Db};
+
+/// Audit ids grow with time (milliseconds in the high bits, randomness below), so
+/// entries written in the same millisecond still sort in a stable order.
+fn audit_id(at: i64) -> i64 {
+    (at << 20) | (new_id() & 0xF_FFFF)
+}
 use app::domain::Error;
 use sqlx::Row;
 
@@ -33,7 +39,7 @@ impl Db {
             "INSERT INTO audit_log (id, workspace_id, actor, action, resource_type, resource, detail, client_addr, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
-        .bind(new_id())
+        .bind(audit_id(record.at))
         .bind(record.workspace_id)
         .bind(record.actor)
         .bind(record.action)

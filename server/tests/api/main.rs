@@ -9,4 +9,5 @@ mod ops;
 mod permission_matrix;
 mod sessions;
 mod sign_in;
+mod tenancy;
 mod throttling;
