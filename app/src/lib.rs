@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Berth's console: the Leptos app rendered on the server and hydrated in the browser.
 
 pub mod components;
@@ -15,7 +16,7 @@ use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::SsrMode;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
-use pages::{AdminUsersPage, HomePage, NotFoundPage, SignInPage};
+use pages::*;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -49,6 +50,11 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/workspaces") view=WorkspacesPage ssr=SsrMode::Async />
+                    <Route path=path!("/w/:ws") view=WorkspacePage ssr=SsrMode::Async />
+                    <Route path=path!("/w/:ws/members") view=MembersPage ssr=SsrMode::Async />
+                    <Route path=path!("/w/:ws/audit") view=AuditLogPage ssr=SsrMode::Async />
+                    <Route path=path!("/w/:ws/settings") view=WorkspaceSettingsPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The `berth` server: console, management API, operational endpoints, and the
 //! service layer, storage and jobs behind them.
 

@@ -2,11 +2,15 @@
 //! navigation and the page outlet.
 
 use crate::components::logo::Logo;
+use crate::components::menu::MenuButton;
 use crate::components::notice::ErrorNotice;
+use crate::domain::model::Role;
+use crate::domain::policy::{Action, Target, user_may};
 use crate::dto::Me;
 use crate::server_fns::account::get_me;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
+use leptos_router::hooks::use_location;
 
 /// Loads the signed-in user once and provides it to every page below as context.
 #[component]
@@ -35,9 +39,19 @@ pub fn ConsoleLayout() -> impl IntoView {
     }
 }
 
+/// The workspace named by the current URL (`/w/{name}/…`), if any.
+fn current_workspace() -> Memo<Option<String>> {
+    let location = use_location();
+    Memo::new(move |_| {
+        let path = location.pathname.get();
+        path.strip_prefix("/w/").and_then(|rest| rest.split('/').next()).filter(|s| !s.is_empty()).map(str::to_string)
+    })
+}
+
 #[component]
 fn Shell(me: Me) -> impl IntoView {
     let is_admin = me.is_admin;
+    let current = current_workspace();
     view! {
         <a class="skip-link" href="#main">
             "Skip to content"
@@ -48,15 +62,19 @@ fn Shell(me: Me) -> impl IntoView {
                     <Logo />
                     <span>"Berth"</span>
                 </a>
-                <WorkspaceSwitcher me=me.clone() />
+                <WorkspaceSwitcher me=me.clone() current />
                 <div class="topbar-spacer"></div>
-                <UserMenu me />
+                <UserMenu me=me.clone() />
             </header>
             <div class="frame">
                 <nav class="sidebar" aria-label="Main">
                     <A href="/" exact=true>
                         "Home"
                     </A>
+                    <A href="/workspaces" exact=true>
+                        "Workspaces"
+                    </A>
+                    {move || current.get().map(|ws| view! { <WorkspaceNav me=me.clone() workspace=ws /> })}
                     {is_admin
                         .then(|| {
                             view! {
@@ -73,79 +91,92 @@ fn Shell(me: Me) -> impl IntoView {
     }
 }
 
-/// Shows the current workspace. A user with no workspace sees that stated plainly.
+/// The current workspace's pages, as far as the user's role reaches.
 #[component]
-fn WorkspaceSwitcher(me: Me) -> impl IntoView {
-    let current = me.workspaces.first().map(|w| w.name.clone());
+fn WorkspaceNav(me: Me, workspace: String) -> impl IntoView {
+    let role = me.workspaces.iter().find(|w| w.name == workspace).map(|w| w.role);
+    let target = Target::Workspace { role };
+    let may = |action| user_may(&me.username, me.is_admin, action, target);
+    let base = format!("/w/{workspace}");
     view! {
-        <div class="ws-switcher" aria-label="Workspace">
-            <span class="ws-label">"Workspace"</span>
-            {match current {
-                Some(name) => view! { <span class="ws-name">{name}</span> }.into_any(),
-                None => view! { <span class="ws-name muted">"None yet"</span> }.into_any(),
-            }}
-        </div>
+        <p class="nav-section">{workspace.clone()}</p>
+        <A href=base.clone() exact=true>
+            "Overview"
+        </A>
+        <A href=format!("{base}/members")>"Members"</A>
+        {may(Action::ViewAudit).then(|| view! { <A href=format!("{base}/audit")>"Audit log"</A> })}
+        {may(Action::UpdateWorkspace).then(|| view! { <A href=format!("{base}/settings")>"Settings"</A> })}
     }
 }
 
-/// The account button: opens a menu with who is signed in and "Sign out".
-/// Escape or a click elsewhere closes it.
+/// Shows the current workspace and switches to another.
+#[component]
+fn WorkspaceSwitcher(me: Me, current: Memo<Option<String>>) -> impl IntoView {
+    let workspaces = me.workspaces.clone();
+    let label = ViewFn::from(move || {
+        view! {
+            <span class="ws-label">"Workspace"</span>
+            <span class="ws-name">
+                {move || current.get().unwrap_or_else(|| "Choose…".to_string())}
+            </span>
+        }
+    });
+    view! {
+        <MenuButton
+            panel_id="workspace-menu"
+            button_class="ws-switcher"
+            panel_class="menu menu-left"
+            label
+        >
+            {workspaces.is_empty().then(|| view! { <p class="menu-header muted small">"You are in no workspace yet."</p> })}
+            {workspaces
+                .iter()
+                .map(|w| {
+                    view! {
+                        <a class="menu-item" href=format!("/w/{}", w.name)>
+                            <span>{w.name.clone()}</span>
+                            <span class="muted small">{role_label(w.role)}</span>
+                        </a>
+                    }
+                })
+                .collect_view()}
+            <a class="menu-item menu-footer" href="/workspaces">
+                "All workspaces…"
+            </a>
+        </MenuButton>
+    }
+}
+
+fn role_label(role: Role) -> &'static str {
+    role.label()
+}
+
+/// The account button: who is signed in, and "Sign out".
 #[component]
 fn UserMenu(me: Me) -> impl IntoView {
-    let open = RwSignal::new(false);
-    let container = NodeRef::<leptos::html::Div>::new();
     let initial = me.username.chars().next().unwrap_or('?').to_ascii_uppercase().to_string();
     let role = if me.is_admin { "Instance administrator" } else { "User" };
-
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        use wasm_bindgen::JsCast;
-        let handle = window_event_listener(leptos::ev::click, move |ev| {
-            let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
-            if let (Some(root), Some(target)) = (container.get_untracked(), target) {
-                if !root.contains(Some(&target)) {
-                    open.set(false);
-                }
-            }
-        });
-        on_cleanup(move || handle.remove());
+    let username = me.username.clone();
+    let label = ViewFn::from(move || {
+        view! {
+            <span class="avatar" aria-hidden="true">
+                {initial.clone()}
+            </span>
+            <span class="user-name">{username.clone()}</span>
+        }
     });
-
     view! {
-        <div
-            class="user-menu"
-            node_ref=container
-            on:keydown=move |ev| {
-                if ev.key() == "Escape" {
-                    open.set(false);
-                }
-            }
-        >
-            <button
-                type="button"
-                class="user-button"
-                aria-haspopup="true"
-                aria-expanded=move || open.get().to_string()
-                aria-controls="user-menu-panel"
-                on:click=move |_| open.update(|o| *o = !*o)
-            >
-                <span class="avatar" aria-hidden="true">
-                    {initial}
-                </span>
-                <span class="user-name">{me.username.clone()}</span>
-            </button>
-            <div id="user-menu-panel" class="menu" hidden=move || !open.get()>
-                <div class="menu-header">
-                    <span class="muted small">"Signed in as"</span>
-                    <strong>{me.username.clone()}</strong>
-                    <span class="muted small">{role}</span>
-                </div>
-                <form method="post" action="/logout">
-                    <button type="submit" class="menu-item">
-                        "Sign out"
-                    </button>
-                </form>
+        <MenuButton panel_id="user-menu-panel" button_class="user-button" panel_class="menu" label>
+            <div class="menu-header">
+                <span class="muted small">"Signed in as"</span>
+                <strong>{me.username.clone()}</strong>
+                <span class="muted small">{role}</span>
             </div>
-        </div>
+            <form method="post" action="/logout">
+                <button type="submit" class="menu-item">
+                    "Sign out"
+                </button>
+            </form>
+        </MenuButton>
     }
 }

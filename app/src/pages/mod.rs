@@ -1,11 +1,21 @@
 //! One file per console route.
 
 mod admin_users;
+mod audit_log;
 mod home;
+mod members;
 mod not_found;
 mod sign_in;
+mod workspace;
+mod workspace_settings;
+mod workspaces;
 
 pub use admin_users::AdminUsersPage;
+pub use audit_log::AuditLogPage;
 pub use home::HomePage;
+pub use members::MembersPage;
 pub use not_found::NotFoundPage;
 pub use sign_in::SignInPage;
+pub use workspace::WorkspacePage;
+pub use workspace_settings::WorkspaceSettingsPage;
+pub use workspaces::WorkspacesPage;
