@@ -7,8 +7,11 @@ use std::time::Duration;
 
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(10 * 60);
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+/// An upload untouched this long has been abandoned by its client.
+const UPLOAD_MAX_IDLE_MS: i64 = DAY_MS;
 
-/// Removes expired sessions and sign-in throttle entries nobody needs any more.
+/// Removes expired sessions, sign-in throttle entries nobody needs any more, and
+/// abandoned uploads.
 pub fn spawn_housekeeping(services: Services) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(HOUSEKEEPING_EVERY);
@@ -20,6 +23,10 @@ pub fn spawn_housekeeping(services: Services) -> tokio::task::JoinHandle<()> {
                 _ => {}
             }
             let _ = services.db.throttle_purge(now - DAY_MS).await;
+            match services.purge_stale_uploads(UPLOAD_MAX_IDLE_MS).await {
+                Ok(n) if n > 0 => tracing::info!(uploads = n, "abandoned uploads removed"),
+                _ => {}
+            }
         }
     })
 }

@@ -8,7 +8,11 @@ use crate::db::sessions::DbSessionStore;
 use crate::services::Services;
 use crate::services::accounts::AdminBootstrap;
 use crate::state::AppState;
-use crate::{api, assets, console, jobs, ops, telemetry};
+use crate::auth::registry_token::TokenKey;
+use crate::auth::token_endpoint;
+use crate::services::pulls::PullRecorder;
+use crate::storage::fs::FsBlobStore;
+use crate::{api, assets, console, jobs, oci, ops, telemetry};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -23,6 +27,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// Console and API requests are small; anything larger is refused with 413.
 const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The name of the instance secret that signs registry tokens.
+const REGISTRY_TOKEN_KEY: &str = "registry_token_key";
 /// A console session ends after a week without use.
 const SESSION_IDLE_DAYS: i64 = 7;
 
@@ -56,7 +62,18 @@ impl Application {
         db.migrate().await.map_err(|e| fail("cannot migrate the database")(&e))?;
 
         let config = Arc::new(config);
-        let services = Services::new(db.clone(), config.clone());
+        let blobs = FsBlobStore::open(&config.data_dir).await.map_err(|e| fail("cannot open the blob store")(&e))?;
+        let token_secret = db
+            .instance_secret(REGISTRY_TOKEN_KEY, &crate::auth::secret::new_secret(""))
+            .await
+            .map_err(|e| fail("cannot read the registry token key")(&e))?;
+        let services = Services::new(
+            db.clone(),
+            config.clone(),
+            Arc::new(blobs),
+            PullRecorder::start(db.clone()),
+            TokenKey::new(token_secret.into_bytes()),
+        );
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|e| fail(&format!("cannot listen on {}", config.listen))(&e))?;
@@ -121,15 +138,24 @@ fn router(state: AppState) -> Router {
         .with_secure(secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::days(SESSION_IDLE_DAYS)));
 
-    Router::new()
+    let web = Router::new()
         .merge(ops::routes())
         .nest("/api/v1", api::routes())
         .route("/pkg/{*path}", get(assets::serve_pkg))
         .merge(console::routes(&state))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    // Registry traffic streams bodies of any size: no body limit there.
+    let registry = oci::routes()
+        .route("/auth/token", get(token_endpoint::get_token).post(token_endpoint::post_token))
+        .layer(DefaultBodyLimit::disable());
+
+    Router::new()
+        .merge(registry)
+        .merge(web)
         .layer(from_fn_with_state(state.clone(), resolve_caller))
         .layer(sessions)
         .layer(from_fn_with_state(state.clone(), reject_cross_site))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(from_fn_with_state(state.clone(), oci::challenge))
         .layer(from_fn(telemetry::log_request))
         .with_state(state)
 }

@@ -14,6 +14,11 @@ pub enum Resource {
     Member,
     Registry,
     Robot,
+    Repository,
+    Blob,
+    Manifest,
+    Upload,
+    Tag,
 }
 
 impl fmt::Display for Resource {
@@ -26,6 +31,11 @@ impl fmt::Display for Resource {
             Resource::Member => "member",
             Resource::Registry => "registry",
             Resource::Robot => "robot credential",
+            Resource::Repository => "repository",
+            Resource::Blob => "blob",
+            Resource::Manifest => "manifest",
+            Resource::Upload => "upload",
+            Resource::Tag => "tag",
         })
     }
 }
@@ -50,6 +60,27 @@ pub enum Error {
     /// Throttled; the caller may try again after the given number of seconds.
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     TooManyRequests { retry_after_secs: u64 },
+    /// Content did not match the digest it was sent with, or a digest is malformed.
+    #[error("{0}")]
+    DigestInvalid(String),
+    /// A length did not match the content.
+    #[error("{0}")]
+    SizeInvalid(String),
+    /// A chunk did not start where the upload stands.
+    #[error("{0}")]
+    RangeInvalid(String),
+    /// A manifest that cannot be parsed or breaks the format's rules.
+    #[error("{0}")]
+    ManifestInvalid(String),
+    /// A manifest references a blob or manifest the repository does not hold.
+    #[error("{0}")]
+    ManifestBlobUnknown(String),
+    /// The request is well formed but asks for something Berth does not do.
+    #[error("{0}")]
+    Unsupported(String),
+    /// The request body is larger than allowed.
+    #[error("{0}")]
+    TooLarge(String),
     /// Something failed on our side. The cause is logged, never shown.
     #[error("internal error")]
     Internal,
@@ -69,6 +100,13 @@ impl Error {
             Error::Unauthenticated => "UNAUTHENTICATED",
             Error::Forbidden(_) => "FORBIDDEN",
             Error::TooManyRequests { .. } => "RATE_LIMITED",
+            Error::DigestInvalid(_) => "DIGEST_INVALID",
+            Error::SizeInvalid(_) => "SIZE_INVALID",
+            Error::RangeInvalid(_) => "RANGE_INVALID",
+            Error::ManifestInvalid(_) => "MANIFEST_INVALID",
+            Error::ManifestBlobUnknown(_) => "MANIFEST_BLOB_UNKNOWN",
+            Error::Unsupported(_) => "UNSUPPORTED",
+            Error::TooLarge(_) => "TOO_LARGE",
             Error::Internal => "INTERNAL",
         }
     }
@@ -82,6 +120,10 @@ impl Error {
             Error::Unauthenticated => 401,
             Error::Forbidden(_) => 403,
             Error::TooManyRequests { .. } => 429,
+            Error::DigestInvalid(_) | Error::SizeInvalid(_) | Error::ManifestInvalid(_) | Error::ManifestBlobUnknown(_) => 400,
+            Error::RangeInvalid(_) => 416,
+            Error::Unsupported(_) => 422,
+            Error::TooLarge(_) => 413,
             Error::Internal => 500,
         }
     }
@@ -91,7 +133,15 @@ impl Error {
         match self {
             Error::NotFound(what) => format!("The {what} does not exist or you may not see it."),
             Error::Invalid { field, rule } => format!("{field}: {rule}"),
-            Error::Conflict(msg) | Error::Forbidden(msg) => msg.clone(),
+            Error::Conflict(msg)
+            | Error::Forbidden(msg)
+            | Error::DigestInvalid(msg)
+            | Error::SizeInvalid(msg)
+            | Error::RangeInvalid(msg)
+            | Error::ManifestInvalid(msg)
+            | Error::ManifestBlobUnknown(msg)
+            | Error::Unsupported(msg)
+            | Error::TooLarge(msg) => msg.clone(),
             Error::Unauthenticated => "Sign in first.".to_string(),
             Error::TooManyRequests { retry_after_secs } => {
                 let minutes = retry_after_secs.div_ceil(60).max(1);
@@ -115,6 +165,13 @@ mod tests {
             (Error::Unauthenticated, 401),
             (Error::Forbidden("no".into()), 403),
             (Error::TooManyRequests { retry_after_secs: 61 }, 429),
+            (Error::DigestInvalid("d".into()), 400),
+            (Error::SizeInvalid("s".into()), 400),
+            (Error::RangeInvalid("r".into()), 416),
+            (Error::ManifestInvalid("m".into()), 400),
+            (Error::ManifestBlobUnknown("b".into()), 400),
+            (Error::Unsupported("u".into()), 422),
+            (Error::TooLarge("t".into()), 413),
             (Error::Internal, 500),
         ];
         for (err, status) in cases {

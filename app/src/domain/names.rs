@@ -200,3 +200,80 @@ mod resource_name_tests {
         assert!(bounded_text("display_name", "a\u{0}b", 1, 100).is_err());
     }
 }
+
+/// A repository path inside a registry: one or more name components joined by `/`
+/// (`team/api`), at most 255 characters in all.
+pub fn is_repository_path(raw: &str) -> bool {
+    !raw.is_empty() && raw.len() <= 255 && raw.split('/').all(is_repository_component)
+}
+
+/// `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*` — the OCI distribution name component.
+fn is_repository_component(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    if bytes.is_empty() || !alnum(bytes[0]) || !alnum(bytes[bytes.len() - 1]) {
+        return false;
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        if alnum(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        // A separator: ".", "_", "__" or one or more "-".
+        let start = i;
+        match bytes[i] {
+            b'.' => i += 1,
+            b'_' => {
+                i += 1;
+                if i < bytes.len() && bytes[i] == b'_' {
+                    i += 1;
+                }
+            }
+            b'-' => {
+                while i < bytes.len() && bytes[i] == b'-' {
+                    i += 1;
+                }
+            }
+            _ => return false,
+        }
+        if i == start || i >= bytes.len() || !alnum(bytes[i]) {
+            return false;
+        }
+    }
+    true
+}
+
+/// A tag: `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`.
+pub fn is_tag(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= 128
+        && (bytes[0].is_ascii_alphanumeric() || bytes[0] == b'_')
+        && bytes.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+}
+
+#[cfg(test)]
+mod repository_tests {
+    use super::*;
+
+    #[test]
+    fn repository_paths_follow_the_oci_grammar() {
+        for ok in ["api", "team/api", "a/b/c/d/e/f/g/h/i/j", "my__app", "my--app", "v1.2", "x_y"] {
+            assert!(is_repository_path(ok), "{ok}");
+        }
+        for bad in ["", "API", "team//api", "/api", "api/", "a___b", "a..b", "-a", "a-", "a b", &"a".repeat(256)] {
+            assert!(!is_repository_path(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn tags_follow_the_oci_grammar() {
+        for ok in ["latest", "v1.2.3", "_x", "A-b_c.d", &"t".repeat(128)] {
+            assert!(is_tag(ok), "{ok}");
+        }
+        for bad in ["", ".x", "-x", "a/b", "a:b", &"t".repeat(129)] {
+            assert!(!is_tag(bad), "{bad}");
+        }
+    }
+}

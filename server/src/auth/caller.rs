@@ -3,6 +3,10 @@
 //! handlers and server functions take it from there and never look at credentials.
 
 use crate::api::error::ApiError;
+use crate::auth::registry_token::Claims;
+use crate::auth::secret::TOKEN_PREFIX;
+use crate::auth::token_endpoint::token_error;
+use crate::oci::error::OciError;
 use crate::db::sessions::SESSION_USER_KEY;
 use crate::state::AppState;
 use app::domain::Error;
@@ -16,29 +20,78 @@ use base64::Engine;
 use std::net::SocketAddr;
 use tower_sessions::Session;
 
+/// Which surface a request is for: they take different credentials and answer
+/// authentication failures in their own format.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Surface {
+    /// `/v2/`: Basic, registry tokens or personal access tokens; never cookies.
+    Registry,
+    /// `/auth/token`: Basic credentials or none.
+    TokenEndpoint,
+    /// The console and `/api/v1`: Basic, personal access tokens or the session.
+    Web,
+}
+
+impl Surface {
+    fn of(path: &str) -> Surface {
+        if path == "/v2" || path.starts_with("/v2/") {
+            Surface::Registry
+        } else if path == "/auth/token" {
+            Surface::TokenEndpoint
+        } else {
+            Surface::Web
+        }
+    }
+
+    fn refuse(self, err: Error) -> Response {
+        match self {
+            Surface::Registry => OciError(err).into_response(),
+            Surface::TokenEndpoint => token_error(err),
+            Surface::Web => ApiError(err).into_response(),
+        }
+    }
+}
+
 pub async fn resolve_caller(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
     let client_addr = client_addr(&req, state.config.trust_proxy_headers);
     let public_host = public_host(&state, req.headers());
+    let surface = Surface::of(req.uri().path());
     let principal = match req.headers().get(AUTHORIZATION) {
-        Some(header) => match authenticate_header(&state, header, &client_addr).await {
-            Ok(principal) => principal,
-            Err(err) => return ApiError(err).into_response(),
+        Some(header) => match authenticate_header(&state, surface, header, &client_addr).await {
+            Ok((principal, claims)) => {
+                if let Some(claims) = claims {
+                    req.extensions_mut().insert(claims);
+                }
+                principal
+            }
+            Err(err) => return surface.refuse(err),
         },
-        None => match principal_from_session(&state, &session).await {
+        None if surface == Surface::Web => match principal_from_session(&state, &session).await {
             Ok(principal) => principal,
-            Err(err) => return ApiError(err).into_response(),
+            Err(err) => return surface.refuse(err),
         },
+        None => Principal::Anonymous,
     };
     req.extensions_mut().insert(Caller { principal, client_addr, public_host });
     next.run(req).await
 }
 
-async fn authenticate_header(state: &AppState, header: &HeaderValue, client_addr: &str) -> Result<Principal, Error> {
+async fn authenticate_header(
+    state: &AppState,
+    surface: Surface,
+    header: &HeaderValue,
+    client_addr: &str,
+) -> Result<(Principal, Option<Claims>), Error> {
     if let Some((username, secret)) = basic_credentials(header) {
-        return state.services.authenticate_basic(&username, &secret, client_addr).await;
+        return state.services.authenticate_basic(&username, &secret, client_addr).await.map(|p| (p, None));
     }
-    if let Some(token) = bearer_token(header) {
-        return state.services.authenticate_bearer(token, client_addr).await;
+    let token = bearer_token(header).ok_or(Error::Unauthenticated)?;
+    if token.starts_with(TOKEN_PREFIX) {
+        return state.services.authenticate_bearer(token, client_addr).await.map(|p| (p, None));
+    }
+    if surface == Surface::Registry {
+        let claims = state.services.token_key.verify(token, crate::db::now_ms() / 1000).ok_or(Error::Unauthenticated)?;
+        return Ok((claims.principal(), Some(claims)));
     }
     Err(Error::Unauthenticated)
 }

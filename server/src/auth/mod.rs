@@ -3,6 +3,8 @@
 pub mod caller;
 pub mod csrf;
 pub mod password;
+pub mod registry_token;
+pub mod token_endpoint;
 pub mod secret;
 pub mod sign_in;
 

@@ -204,3 +204,22 @@ impl Db {
             .map_err(internal("touch robot"))
     }
 }
+
+impl Db {
+    /// An instance-wide secret, created once (by whichever replica gets there first).
+    pub async fn instance_secret(&self, name: &str, fresh: &str) -> Result<String, Error> {
+        sqlx::query("INSERT INTO instance_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(fresh)
+            .bind(super::now_ms())
+            .execute(self.pool())
+            .await
+            .map_err(internal("create instance secret"))?;
+        sqlx::query("SELECT value FROM instance_secrets WHERE name = $1")
+            .bind(name)
+            .fetch_one(self.pool())
+            .await
+            .and_then(|row| row.try_get::<String, _>("value"))
+            .map_err(internal("read instance secret"))
+    }
+}

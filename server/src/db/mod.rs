@@ -4,10 +4,12 @@
 //! logged here and become `Error::Internal`; unique-key clashes become conflicts.
 
 pub mod audit;
+pub mod content;
 pub mod credentials;
 pub mod registries;
 pub mod sessions;
 pub mod throttle;
+pub mod uploads;
 pub mod users;
 pub mod workspaces;
 

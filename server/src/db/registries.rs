@@ -111,3 +111,20 @@ impl Db {
             .map_err(internal("delete registry"))
     }
 }
+
+impl Db {
+    /// `(id, workspace_id, is_public)` of every registry, for deciding which of them a
+    /// caller may list.
+    pub async fn registry_visibility(&self) -> Result<Vec<(i64, i64, bool)>, Error> {
+        let rows = sqlx::query("SELECT id, workspace_id, visibility FROM registries")
+            .fetch_all(self.pool())
+            .await
+            .map_err(internal("list registry visibility"))?;
+        rows.iter()
+            .map(|r| {
+                Ok((r.try_get("id")?, r.try_get("workspace_id")?, r.try_get::<String, _>("visibility")? == "public"))
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(internal("decode registry visibility"))
+    }
+}

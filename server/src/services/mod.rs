@@ -5,14 +5,23 @@
 pub mod accounts;
 pub mod audit;
 pub mod authentication;
+pub mod distribution;
+pub mod hashing;
+pub mod manifest_format;
 pub mod members;
+pub mod pulls;
+pub mod registry_tokens;
 pub mod registries;
 pub mod robots;
 pub mod tokens;
 pub mod workspaces;
 
+use crate::auth::registry_token::TokenKey;
 use crate::config::Config;
 use crate::db::Db;
+use crate::storage::BlobStore;
+use hashing::UploadHashes;
+use pulls::PullRecorder;
 use crate::db::registries::RegistryRecord;
 use crate::db::workspaces::WorkspaceRecord;
 use app::domain::policy::{Caller, Principal, Target};
@@ -23,11 +32,15 @@ use std::sync::Arc;
 pub struct Services {
     pub db: Db,
     pub config: Arc<Config>,
+    pub blobs: Arc<dyn BlobStore>,
+    pub upload_hashes: Arc<UploadHashes>,
+    pub pulls: PullRecorder,
+    pub token_key: TokenKey,
 }
 
 impl Services {
-    pub fn new(db: Db, config: Arc<Config>) -> Self {
-        Services { db, config }
+    pub fn new(db: Db, config: Arc<Config>, blobs: Arc<dyn BlobStore>, pulls: PullRecorder, token_key: TokenKey) -> Self {
+        Services { db, config, blobs, upload_hashes: Arc::new(UploadHashes::default()), pulls, token_key }
     }
 
     pub(crate) fn instance_target(&self) -> Target {

@@ -1,0 +1,399 @@
+//! Repositories, blobs and their links, manifests, manifest references and tags: the
+//! metadata of the distribution engine.
+
+use super::{internal, Db};
+use app::domain::Error;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+#[derive(Debug, Clone)]
+pub struct RepositoryRecord {
+    pub id: i64,
+    pub registry_id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub last_push_at: Option<i64>,
+    pub pulls: i64,
+    pub last_pulled_at: Option<i64>,
+}
+
+fn repository(row: &AnyRow) -> Result<RepositoryRecord, sqlx::Error> {
+    Ok(RepositoryRecord {
+        id: row.try_get("id")?,
+        registry_id: row.try_get("registry_id")?,
+        name: row.try_get("name")?,
+        created_at: row.try_get("created_at")?,
+        last_push_at: row.try_get("last_push_at")?,
+        pulls: row.try_get("pulls")?,
+        last_pulled_at: row.try_get("last_pulled_at")?,
+    })
+}
+
+const REPOSITORY_COLUMNS: &str = "id, registry_id, name, created_at, last_push_at, pulls, last_pulled_at";
+
+#[derive(Debug, Clone)]
+pub struct ManifestRecord {
+    pub digest: String,
+    pub media_type: String,
+    pub artifact_type: Option<String>,
+    pub size: i64,
+    pub content: Vec<u8>,
+    pub subject_digest: Option<String>,
+    pub config_digest: Option<String>,
+    pub annotations: Option<String>,
+    pub pushed_at: i64,
+}
+
+fn manifest(row: &AnyRow) -> Result<ManifestRecord, sqlx::Error> {
+    Ok(ManifestRecord {
+        digest: row.try_get("digest")?,
+        media_type: row.try_get("media_type")?,
+        artifact_type: row.try_get("artifact_type")?,
+        size: row.try_get("size")?,
+        content: row.try_get("content")?,
+        subject_digest: row.try_get("subject_digest")?,
+        config_digest: row.try_get("config_digest")?,
+        annotations: row.try_get("annotations")?,
+        pushed_at: row.try_get("pushed_at")?,
+    })
+}
+
+const MANIFEST_COLUMNS: &str =
+    "digest, media_type, artifact_type, size, content, subject_digest, config_digest, annotations, pushed_at";
+
+/// A manifest to store, with what it references.
+pub struct NewManifest<'a> {
+    pub repository_id: i64,
+    pub digest: &'a str,
+    pub media_type: &'a str,
+    pub artifact_type: Option<&'a str>,
+    pub content: &'a [u8],
+    pub subject_digest: Option<&'a str>,
+    pub config_digest: Option<&'a str>,
+    pub annotations: Option<&'a str>,
+    pub blob_references: &'a [String],
+    pub manifest_references: &'a [String],
+    pub tag: Option<&'a str>,
+    pub now: i64,
+}
+
+impl Db {
+    pub async fn find_repository(&self, registry_id: i64, name: &str) -> Result<Option<RepositoryRecord>, Error> {
+        sqlx::query(&format!("SELECT {REPOSITORY_COLUMNS} FROM repositories WHERE registry_id = $1 AND name = $2"))
+            .bind(registry_id)
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await
+            .and_then(|row| row.as_ref().map(repository).transpose())
+            .map_err(internal("find repository"))
+    }
+
+    /// The repository, created on first use (the first push to a name).
+    pub async fn ensure_repository(&self, registry_id: i64, name: &str, now: i64) -> Result<RepositoryRecord, Error> {
+        sqlx::query(
+            "INSERT INTO repositories (id, registry_id, name, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (registry_id, name) DO NOTHING",
+        )
+        .bind(super::new_id())
+        .bind(registry_id)
+        .bind(name)
+        .bind(now)
+        .execute(self.pool())
+        .await
+        .map_err(internal("create repository"))?;
+        self.find_repository(registry_id, name).await?.ok_or(Error::Internal)
+    }
+
+    /// The size of a blob this repository may serve.
+    pub async fn linked_blob_size(&self, repository_id: i64, digest: &str) -> Result<Option<i64>, Error> {
+        let row = sqlx::query(
+            "SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest
+             WHERE rb.repository_id = $1 AND rb.digest = $2",
+        )
+        .bind(repository_id)
+        .bind(digest)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(internal("find linked blob"))?;
+        row.map(|r| r.try_get::<i64, _>("size")).transpose().map_err(internal("decode blob size"))
+    }
+
+    /// The size of a stored blob, wherever it is linked.
+    pub async fn blob_size(&self, digest: &str) -> Result<Option<i64>, Error> {
+        let row = sqlx::query("SELECT size FROM blobs WHERE digest = $1")
+            .bind(digest)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(internal("find blob"))?;
+        row.map(|r| r.try_get::<i64, _>("size")).transpose().map_err(internal("decode blob size"))
+    }
+
+    /// Whether any repository of the registry holds the blob (for mounts without `from`).
+    pub async fn registry_has_blob(&self, registry_id: i64, digest: &str) -> Result<bool, Error> {
+        sqlx::query(
+            "SELECT 1 AS found FROM repository_blobs rb JOIN repositories r ON r.id = rb.repository_id
+             WHERE r.registry_id = $1 AND rb.digest = $2 LIMIT 1",
+        )
+        .bind(registry_id)
+        .bind(digest)
+        .fetch_optional(self.pool())
+        .await
+        .map(|row| row.is_some())
+        .map_err(internal("find blob in registry"))
+    }
+
+    /// Records a verified blob and links it into a repository.
+    pub async fn record_blob(&self, repository_id: i64, digest: &str, size: i64, now: i64) -> Result<(), Error> {
+        let mut tx = self.pool().begin().await.map_err(internal("begin record blob"))?;
+        sqlx::query("INSERT INTO blobs (digest, size, created_at) VALUES ($1, $2, $3) ON CONFLICT (digest) DO NOTHING")
+            .bind(digest)
+            .bind(size)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal("insert blob"))?;
+        link(&mut tx, repository_id, digest, now).await?;
+        tx.commit().await.map_err(internal("commit record blob"))
+    }
+
+    pub async fn link_blob(&self, repository_id: i64, digest: &str, now: i64) -> Result<(), Error> {
+        let mut tx = self.pool().begin().await.map_err(internal("begin link blob"))?;
+        link(&mut tx, repository_id, digest, now).await?;
+        tx.commit().await.map_err(internal("commit link blob"))
+    }
+
+    /// Removes the blob from a repository; false if it was not linked there.
+    pub async fn unlink_blob(&self, repository_id: i64, digest: &str) -> Result<bool, Error> {
+        sqlx::query("DELETE FROM repository_blobs WHERE repository_id = $1 AND digest = $2")
+            .bind(repository_id)
+            .bind(digest)
+            .execute(self.pool())
+            .await
+            .map(|r| r.rows_affected() > 0)
+            .map_err(internal("unlink blob"))
+    }
+
+    /// Of `digests`, the blobs this repository cannot serve.
+    pub async fn missing_blobs(&self, repository_id: i64, digests: &[String]) -> Result<Vec<String>, Error> {
+        let mut missing = Vec::new();
+        for digest in digests {
+            if self.linked_blob_size(repository_id, digest).await?.is_none() {
+                missing.push(digest.clone());
+            }
+        }
+        Ok(missing)
+    }
+
+    /// Of `digests`, the manifests this repository does not hold.
+    pub async fn missing_manifests(&self, repository_id: i64, digests: &[String]) -> Result<Vec<String>, Error> {
+        let mut missing = Vec::new();
+        for digest in digests {
+            let found = sqlx::query("SELECT 1 AS found FROM manifests WHERE repository_id = $1 AND digest = $2")
+                .bind(repository_id)
+                .bind(digest)
+                .fetch_optional(self.pool())
+                .await
+                .map_err(internal("find manifest"))?;
+            if found.is_none() {
+                missing.push(digest.clone());
+            }
+        }
+        Ok(missing)
+    }
+
+    /// Stores a manifest, what it references and (if given) points the tag at it, in
+    /// one transaction.
+    pub async fn put_manifest(&self, new: NewManifest<'_>) -> Result<(), Error> {
+        let mut tx = self.pool().begin().await.map_err(internal("begin put manifest"))?;
+        let inserted = sqlx::query(
+            "INSERT INTO manifests (repository_id, digest, media_type, artifact_type, size, content, subject_digest,
+                                    config_digest, annotations, pushed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             ON CONFLICT (repository_id, digest) DO NOTHING",
+        )
+        .bind(new.repository_id)
+        .bind(new.digest)
+        .bind(new.media_type)
+        .bind(new.artifact_type)
+        .bind(new.content.len() as i64)
+        .bind(new.content.to_vec())
+        .bind(new.subject_digest)
+        .bind(new.config_digest)
+        .bind(new.annotations)
+        .bind(new.now)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal("insert manifest"))?;
+        if inserted.rows_affected() > 0 {
+            let references = new.blob_references.iter().map(|d| (d, "blob")).chain(new.manifest_references.iter().map(|d| (d, "manifest")));
+            for (child, kind) in references {
+                sqlx::query(
+                    "INSERT INTO manifest_references (repository_id, manifest_digest, child_digest, kind)
+                     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                )
+                .bind(new.repository_id)
+                .bind(new.digest)
+                .bind(child)
+                .bind(kind)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal("insert manifest reference"))?;
+            }
+        }
+        if let Some(tag) = new.tag {
+            sqlx::query(
+                "INSERT INTO tags (repository_id, name, manifest_digest, pushed_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (repository_id, name) DO UPDATE SET manifest_digest = $3, pushed_at = $4",
+            )
+            .bind(new.repository_id)
+            .bind(tag)
+            .bind(new.digest)
+            .bind(new.now)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal("upsert tag"))?;
+        }
+        sqlx::query("UPDATE repositories SET last_push_at = $1 WHERE id = $2")
+            .bind(new.now)
+            .bind(new.repository_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal("touch repository"))?;
+        tx.commit().await.map_err(internal("commit put manifest"))
+    }
+
+    pub async fn find_manifest(&self, repository_id: i64, digest: &str) -> Result<Option<ManifestRecord>, Error> {
+        sqlx::query(&format!("SELECT {MANIFEST_COLUMNS} FROM manifests WHERE repository_id = $1 AND digest = $2"))
+            .bind(repository_id)
+            .bind(digest)
+            .fetch_optional(self.pool())
+            .await
+            .and_then(|row| row.as_ref().map(manifest).transpose())
+            .map_err(internal("find manifest"))
+    }
+
+    pub async fn resolve_tag(&self, repository_id: i64, tag: &str) -> Result<Option<String>, Error> {
+        let row = sqlx::query("SELECT manifest_digest FROM tags WHERE repository_id = $1 AND name = $2")
+            .bind(repository_id)
+            .bind(tag)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(internal("resolve tag"))?;
+        row.map(|r| r.try_get::<String, _>("manifest_digest")).transpose().map_err(internal("decode tag"))
+    }
+
+    /// Deletes a manifest and every tag pointing at it; false if there was none.
+    pub async fn delete_manifest(&self, repository_id: i64, digest: &str) -> Result<bool, Error> {
+        let mut tx = self.pool().begin().await.map_err(internal("begin delete manifest"))?;
+        sqlx::query("DELETE FROM tags WHERE repository_id = $1 AND manifest_digest = $2")
+            .bind(repository_id)
+            .bind(digest)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal("delete tags of manifest"))?;
+        let deleted = sqlx::query("DELETE FROM manifests WHERE repository_id = $1 AND digest = $2")
+            .bind(repository_id)
+            .bind(digest)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal("delete manifest"))?;
+        tx.commit().await.map_err(internal("commit delete manifest"))?;
+        Ok(deleted.rows_affected() > 0)
+    }
+
+    pub async fn delete_tag(&self, repository_id: i64, tag: &str) -> Result<bool, Error> {
+        sqlx::query("DELETE FROM tags WHERE repository_id = $1 AND name = $2")
+            .bind(repository_id)
+            .bind(tag)
+            .execute(self.pool())
+            .await
+            .map(|r| r.rows_affected() > 0)
+            .map_err(internal("delete tag"))
+    }
+
+    /// Tag names in byte order, after `last`, at most `limit`.
+    pub async fn list_tags(&self, repository_id: i64, last: Option<&str>, limit: i64) -> Result<Vec<String>, Error> {
+        sqlx::query("SELECT name FROM tags WHERE repository_id = $1 AND name > $2 ORDER BY name LIMIT $3")
+            .bind(repository_id)
+            .bind(last.unwrap_or(""))
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await
+            .and_then(|rows| rows.iter().map(|r| r.try_get::<String, _>("name")).collect())
+            .map_err(internal("list tags"))
+    }
+
+    /// Manifests in the repository whose `subject` is `digest`.
+    pub async fn list_referrers(&self, repository_id: i64, digest: &str) -> Result<Vec<ManifestRecord>, Error> {
+        sqlx::query(&format!(
+            "SELECT {MANIFEST_COLUMNS} FROM manifests WHERE repository_id = $1 AND subject_digest = $2 ORDER BY digest"
+        ))
+        .bind(repository_id)
+        .bind(digest)
+        .fetch_all(self.pool())
+        .await
+        .and_then(|rows| rows.iter().map(manifest).collect())
+        .map_err(internal("list referrers"))
+    }
+
+    /// `registry/repository` names in byte order after `last`, from the given
+    /// registries (`None` = every registry), at most `limit`.
+    pub async fn catalog(&self, registry_ids: Option<&[i64]>, last: Option<&str>, limit: i64) -> Result<Vec<String>, Error> {
+        let rows = sqlx::query(
+            "SELECT g.name || '/' || r.name AS full_name, g.id AS registry_id
+             FROM repositories r JOIN registries g ON g.id = r.registry_id
+             WHERE g.name || '/' || r.name > $1
+             ORDER BY full_name",
+        )
+        .bind(last.unwrap_or(""))
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal("catalog"))?;
+        let mut names = Vec::new();
+        for row in rows {
+            let registry_id: i64 = row.try_get("registry_id").map_err(internal("decode catalog"))?;
+            if registry_ids.is_none_or(|ids| ids.contains(&registry_id)) {
+                names.push(row.try_get::<String, _>("full_name").map_err(internal("decode catalog"))?);
+                if names.len() as i64 >= limit {
+                    break;
+                }
+            }
+        }
+        Ok(names)
+    }
+
+    pub async fn add_pulls(&self, repository_id: i64, tag: Option<&str>, count: i64, at: i64) -> Result<(), Error> {
+        sqlx::query("UPDATE repositories SET pulls = pulls + $1, last_pulled_at = $2 WHERE id = $3")
+            .bind(count)
+            .bind(at)
+            .bind(repository_id)
+            .execute(self.pool())
+            .await
+            .map_err(internal("count repository pulls"))?;
+        if let Some(tag) = tag {
+            sqlx::query("UPDATE tags SET pulls = pulls + $1, last_pulled_at = $2 WHERE repository_id = $3 AND name = $4")
+                .bind(count)
+                .bind(at)
+                .bind(repository_id)
+                .bind(tag)
+                .execute(self.pool())
+                .await
+                .map_err(internal("count tag pulls"))?;
+        }
+        Ok(())
+    }
+}
+
+async fn link(tx: &mut Transaction<'_, Any>, repository_id: i64, digest: &str, now: i64) -> Result<(), Error> {
+    sqlx::query(
+        "INSERT INTO repository_blobs (repository_id, digest, linked_at) VALUES ($1, $2, $3)
+         ON CONFLICT (repository_id, digest) DO NOTHING",
+    )
+    .bind(repository_id)
+    .bind(digest)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+    .map_err(internal("link blob"))
+}

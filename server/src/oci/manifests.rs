@@ -1,0 +1,60 @@
+//! `GET`/`HEAD`/`PUT`/`DELETE /v2/<name>/manifests/<reference>`
+
+use super::error::OciError;
+use super::{Request2, check_token_scope};
+use crate::services::distribution::RepositoryName;
+use crate::services::distribution::manifests::Reference;
+use crate::services::manifest_format::MAX_MANIFEST_BYTES;
+use crate::state::AppState;
+use app::domain::policy::Action;
+use app::domain::Error;
+use axum::body::Body;
+use axum::http::StatusCode;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
+use axum::response::{IntoResponse, Response};
+
+pub async fn get(state: &AppState, request: &Request2, name: &RepositoryName, reference: &str, with_body: bool) -> Result<Response, OciError> {
+    check_token_scope(state, request, name, Action::Pull).await?;
+    let reference = Reference::parse(reference)?;
+    let manifest = state.services.get_manifest(&request.caller, name, &reference, with_body).await?;
+    let builder = Response::builder()
+        .status(StatusCode::OK)
+        .header(CONTENT_TYPE, &manifest.media_type)
+        .header(CONTENT_LENGTH, manifest.size)
+        .header("docker-content-digest", &manifest.digest);
+    let body = if with_body { Body::from(manifest.content) } else { Body::empty() };
+    Ok(builder.body(body).unwrap_or_else(|_| OciError(Error::Internal).into_response()))
+}
+
+pub async fn put(state: &AppState, request: &Request2, name: &RepositoryName, reference: &str, body: Body) -> Result<Response, OciError> {
+    check_token_scope(state, request, name, Action::Push).await?;
+    let reference = Reference::parse(reference)?;
+    let content = axum::body::to_bytes(body, MAX_MANIFEST_BYTES)
+        .await
+        .map_err(|_| OciError(Error::TooLarge(format!("manifests are limited to {MAX_MANIFEST_BYTES} bytes"))))?;
+    let content_type = request.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let pushed = state.services.put_manifest(&request.caller, name, &reference, content_type, &content).await?;
+    let mut response = (
+        StatusCode::CREATED,
+        [
+            (LOCATION, format!("/v2/{}/manifests/{}", name.full(), pushed.digest)),
+            (CONTENT_LENGTH, "0".to_string()),
+        ],
+    )
+        .into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = pushed.digest.to_string().parse() {
+        headers.insert("docker-content-digest", value);
+    }
+    if let Some(subject) = pushed.subject.and_then(|s| s.parse().ok()) {
+        headers.insert("oci-subject", subject);
+    }
+    Ok(response)
+}
+
+pub async fn delete(state: &AppState, request: &Request2, name: &RepositoryName, reference: &str) -> Result<Response, OciError> {
+    check_token_scope(state, request, name, Action::DeleteContent).await?;
+    let reference = Reference::parse(reference)?;
+    state.services.delete_manifest(&request.caller, name, &reference).await?;
+    Ok((StatusCode::ACCEPTED, [(CONTENT_LENGTH, "0")]).into_response())
+}

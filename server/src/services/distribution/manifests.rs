@@ -1,0 +1,143 @@
+//! Manifests: push (validated, referenced content required), pull by tag or digest
+//! (counting pulls), delete.
+
+use super::RepositoryName;
+use crate::db::content::{ManifestRecord, NewManifest};
+use crate::db::now_ms;
+use crate::services::Services;
+use crate::services::hashing::digest_of;
+use crate::services::manifest_format;
+use app::domain::digest::{Algorithm, Digest};
+use app::domain::names::is_tag;
+use app::domain::policy::{Action, Caller};
+use app::domain::{Error, Resource};
+
+/// A manifest reference: a tag or a digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reference {
+    Tag(String),
+    Digest(Digest),
+}
+
+impl Reference {
+    pub fn parse(raw: &str) -> Result<Reference, Error> {
+        if Digest::looks_like_digest(raw) {
+            Digest::parse(raw)
+                .map(Reference::Digest)
+                .ok_or_else(|| Error::DigestInvalid(format!("'{raw}' is not a valid digest")))
+        } else if is_tag(raw) {
+            Ok(Reference::Tag(raw.to_string()))
+        } else {
+            Err(Error::invalid("tag", "1–128 characters: letters, digits, '_', '.' or '-', not starting with '.' or '-'"))
+        }
+    }
+
+    fn tag(&self) -> Option<&str> {
+        match self {
+            Reference::Tag(tag) => Some(tag),
+            Reference::Digest(_) => None,
+        }
+    }
+}
+
+pub struct PushedManifest {
+    pub digest: Digest,
+    pub subject: Option<String>,
+}
+
+impl Services {
+    pub async fn put_manifest(
+        &self,
+        caller: &Caller,
+        name: &RepositoryName,
+        reference: &Reference,
+        content_type: Option<&str>,
+        content: &[u8],
+    ) -> Result<PushedManifest, Error> {
+        let access = self.repository_access(caller, name, Action::Push).await?;
+        if content.len() > manifest_format::MAX_MANIFEST_BYTES {
+            return Err(Error::TooLarge(format!("manifests are limited to {} bytes", manifest_format::MAX_MANIFEST_BYTES)));
+        }
+        let algorithm = match reference {
+            Reference::Digest(d) => d.algorithm(),
+            Reference::Tag(_) => Algorithm::Sha256,
+        };
+        let digest = digest_of(algorithm, content);
+        if let Reference::Digest(expected) = reference {
+            if *expected != digest {
+                return Err(Error::DigestInvalid(format!("the manifest's digest is {digest}, not {expected}")));
+            }
+        }
+        let parsed = manifest_format::parse(content, content_type)?;
+
+        let repository = match &access.repository {
+            Some(repository) => repository.clone(),
+            None if parsed.blobs.is_empty() && parsed.manifests.is_empty() => {
+                self.db.ensure_repository(access.registry.id, &name.repository, now_ms()).await?
+            }
+            None => {
+                let first = parsed.blobs.first().or(parsed.manifests.first()).cloned().unwrap_or_default();
+                return Err(Error::ManifestBlobUnknown(format!("{first} is not in this repository")));
+            }
+        };
+        let missing_blobs = self.db.missing_blobs(repository.id, &parsed.blobs).await?;
+        let missing_manifests = self.db.missing_manifests(repository.id, &parsed.manifests).await?;
+        if let Some(missing) = missing_blobs.first().or(missing_manifests.first()) {
+            return Err(Error::ManifestBlobUnknown(format!("{missing} is not in this repository")));
+        }
+
+        let digest_text = digest.to_string();
+        self.db
+            .put_manifest(NewManifest {
+                repository_id: repository.id,
+                digest: &digest_text,
+                media_type: &parsed.media_type,
+                artifact_type: parsed.artifact_type.as_deref(),
+                content,
+                subject_digest: parsed.subject.as_deref(),
+                config_digest: parsed.config_digest.as_deref(),
+                annotations: parsed.annotations.as_deref(),
+                blob_references: &parsed.blobs,
+                manifest_references: &parsed.manifests,
+                tag: reference.tag(),
+                now: now_ms(),
+            })
+            .await?;
+        Ok(PushedManifest { digest, subject: parsed.subject })
+    }
+
+    /// The manifest named by `reference`. A `GET` (`count_pull`) is counted as a pull.
+    pub async fn get_manifest(
+        &self,
+        caller: &Caller,
+        name: &RepositoryName,
+        reference: &Reference,
+        count_pull: bool,
+    ) -> Result<ManifestRecord, Error> {
+        let access = self.repository_access(caller, name, Action::Pull).await?;
+        let repository = access.repository.as_ref().ok_or(Error::NotFound(Resource::Manifest))?;
+        let digest = match reference {
+            Reference::Digest(digest) => digest.to_string(),
+            Reference::Tag(tag) => self.db.resolve_tag(repository.id, tag).await?.ok_or(Error::NotFound(Resource::Manifest))?,
+        };
+        let manifest = self.db.find_manifest(repository.id, &digest).await?.ok_or(Error::NotFound(Resource::Manifest))?;
+        if count_pull {
+            self.pulls.record(repository.id, reference.tag());
+        }
+        Ok(manifest)
+    }
+
+    /// By digest: deletes the manifest and its tags. By tag: deletes only the tag.
+    pub async fn delete_manifest(&self, caller: &Caller, name: &RepositoryName, reference: &Reference) -> Result<(), Error> {
+        let access = self.repository_access(caller, name, Action::DeleteContent).await?;
+        let repository = access.repository.as_ref().ok_or(Error::NotFound(Resource::Manifest))?;
+        let deleted = match reference {
+            Reference::Digest(digest) => self.db.delete_manifest(repository.id, &digest.to_string()).await?,
+            Reference::Tag(tag) => self.db.delete_tag(repository.id, tag).await?,
+        };
+        if !deleted {
+            return Err(Error::NotFound(Resource::Manifest));
+        }
+        Ok(())
+    }
+}

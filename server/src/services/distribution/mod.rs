@@ -1,0 +1,72 @@
+//! The distribution engine's operations (OCI Distribution Spec): uploads, blobs,
+//! manifests, tags, referrers and the catalog. Each takes the caller and the
+//! repository and checks pull, push or delete permission through the policy.
+
+pub mod blobs;
+pub mod listings;
+pub mod manifests;
+pub mod uploads;
+
+use super::Services;
+use crate::db::content::RepositoryRecord;
+use crate::db::registries::RegistryRecord;
+use app::domain::names::is_repository_path;
+use app::domain::policy::{self, Action, Caller};
+use app::domain::{Error, Resource};
+
+/// `REGISTRY/REPOSITORY…` as it appears in `/v2/<name>/…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepositoryName {
+    pub registry: String,
+    pub repository: String,
+}
+
+impl RepositoryName {
+    /// Splits and validates a full name; `None` when it is not a valid name.
+    pub fn parse(full: &str) -> Option<RepositoryName> {
+        let (registry, repository) = full.split_once('/')?;
+        let valid = app::domain::names::ResourceName::parse("name", registry).is_ok() && is_repository_path(repository);
+        valid.then(|| RepositoryName { registry: registry.to_string(), repository: repository.to_string() })
+    }
+
+    pub fn full(&self) -> String {
+        format!("{}/{}", self.registry, self.repository)
+    }
+}
+
+/// A repository the caller has been allowed to act on.
+pub struct Access {
+    pub registry: RegistryRecord,
+    /// `None` until the first push creates it.
+    pub repository: Option<RepositoryRecord>,
+}
+
+impl Access {
+    pub fn repository(&self) -> Result<&RepositoryRecord, Error> {
+        self.repository.as_ref().ok_or(Error::NotFound(Resource::Repository))
+    }
+}
+
+impl Services {
+    /// Resolves the registry and repository and requires `action` on them.
+    pub(crate) async fn repository_access(&self, caller: &Caller, name: &RepositoryName, action: Action) -> Result<Access, Error> {
+        let (registry, target) = self.registry_target(caller, &name.registry).await?;
+        policy::require(&caller.principal, action, target)?;
+        let repository = self.db.find_repository(registry.id, &name.repository).await?;
+        Ok(Access { registry, repository })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_split_into_registry_and_repository() {
+        let name = RepositoryName::parse("acme/team/api").unwrap();
+        assert_eq!((name.registry.as_str(), name.repository.as_str()), ("acme", "team/api"));
+        for bad in ["acme", "acme/", "Acme/api", "acme/API", "a/api", "acme//api"] {
+            assert_eq!(RepositoryName::parse(bad), None, "{bad}");
+        }
+    }
+}

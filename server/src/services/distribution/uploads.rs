@@ -1,0 +1,234 @@
+//! Blob uploads: monolithic, POST then PUT, chunked PATCHes with `Content-Range`,
+//! status, cancel, and cross-repository mounts. Bytes stream to the store while being
+//! hashed; a blob becomes visible only after its digest is verified.
+
+use super::{Access, RepositoryName};
+use crate::db::now_ms;
+use crate::services::Services;
+use crate::services::hashing::Hasher;
+use crate::storage::ByteStream;
+use app::domain::digest::{Algorithm, Digest};
+use app::domain::policy::{Action, Caller};
+use app::domain::{Error, Resource};
+use futures_util::StreamExt;
+use std::sync::{Arc, Mutex};
+
+/// Where an upload stands: its id and how many bytes it holds.
+#[derive(Debug, Clone)]
+pub struct UploadState {
+    pub id: String,
+    pub size: i64,
+}
+
+pub enum MountResult {
+    Mounted(Digest),
+    /// The blob could not be mounted; an ordinary upload was started instead.
+    Started(UploadState),
+}
+
+fn new_upload_id() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the operating system's random source");
+    hex::encode(bytes)
+}
+
+/// Wraps a body so every chunk also feeds `hasher`.
+fn hashed(body: ByteStream, hasher: Arc<Mutex<Option<Hasher>>>) -> ByteStream {
+    Box::pin(body.map(move |chunk| {
+        if let (Ok(bytes), Some(h)) = (&chunk, hasher.lock().unwrap().as_mut()) {
+            h.update(bytes);
+        }
+        chunk
+    }))
+}
+
+impl Services {
+    pub async fn start_upload(&self, caller: &Caller, name: &RepositoryName) -> Result<UploadState, Error> {
+        let access = self.repository_access(caller, name, Action::Push).await?;
+        self.new_upload(&access, name).await
+    }
+
+    async fn new_upload(&self, access: &Access, name: &RepositoryName) -> Result<UploadState, Error> {
+        let id = new_upload_id();
+        self.blobs.create_upload(&id).await.map_err(storage("create upload"))?;
+        self.db.insert_upload(&id, access.registry.id, &name.repository, now_ms()).await?;
+        self.upload_hashes.put(&id, 0, Hasher::new(Algorithm::Sha256));
+        Ok(UploadState { id, size: 0 })
+    }
+
+    /// `POST …/blobs/uploads/?mount=<digest>[&from=<name>]`: links an existing blob
+    /// instead of uploading it, when the caller may pull it from its source.
+    pub async fn mount_blob(
+        &self,
+        caller: &Caller,
+        name: &RepositoryName,
+        digest: &Digest,
+        from: Option<&RepositoryName>,
+    ) -> Result<MountResult, Error> {
+        let access = self.repository_access(caller, name, Action::Push).await?;
+        let digest_text = digest.to_string();
+        let available = match from {
+            // The caller must be allowed to pull the blob from where it is.
+            Some(source) => match self.repository_access(caller, source, Action::Pull).await {
+                Ok(Access { repository: Some(repo), .. }) => self.db.linked_blob_size(repo.id, &digest_text).await?.is_some(),
+                _ => false,
+            },
+            // Without `from`, only blobs already in the same registry are mounted.
+            None => self.db.registry_has_blob(access.registry.id, &digest_text).await?,
+        };
+        if !available {
+            return self.new_upload(&access, name).await.map(MountResult::Started);
+        }
+        let repository = self.db.ensure_repository(access.registry.id, &name.repository, now_ms()).await?;
+        self.db.link_blob(repository.id, &digest_text, now_ms()).await?;
+        Ok(MountResult::Mounted(digest.clone()))
+    }
+
+    /// `PATCH`: appends a chunk. With `range` (from `Content-Range`), the chunk must
+    /// start exactly where the upload stands.
+    pub async fn upload_chunk(
+        &self,
+        caller: &Caller,
+        name: &RepositoryName,
+        id: &str,
+        range: Option<(u64, u64)>,
+        body: ByteStream,
+    ) -> Result<UploadState, Error> {
+        let (_, upload) = self.upload_access(caller, name, id).await?;
+        if let Some((start, end)) = range {
+            if start != upload.size as u64 || end < start {
+                return Err(Error::RangeInvalid(format!(
+                    "the chunk starts at byte {start} but the upload holds {} bytes",
+                    upload.size
+                )));
+            }
+        }
+        self.append(id, upload.size, range.map(|(s, e)| e - s + 1), body).await
+    }
+
+    /// `PUT …/uploads/<id>?digest=`: appends the body (if any), verifies the digest,
+    /// and makes the blob visible in the repository.
+    pub async fn complete_upload(
+        &self,
+        caller: &Caller,
+        name: &RepositoryName,
+        id: &str,
+        digest: &Digest,
+        body: Option<ByteStream>,
+    ) -> Result<Digest, Error> {
+        let (access, upload) = self.upload_access(caller, name, id).await?;
+        let size = match body {
+            Some(body) => self.append(id, upload.size, None, body).await?.size,
+            None => upload.size,
+        };
+        let actual = match self.upload_hashes.take(id, size).filter(|h| h.algorithm() == digest.algorithm()) {
+            Some(hasher) => hasher.finish(),
+            None => self.rehash(id, size, digest.algorithm()).await?,
+        };
+        if actual != *digest {
+            self.discard_upload(id).await;
+            return Err(Error::DigestInvalid(format!("the content's digest is {actual}, not {digest}")));
+        }
+        self.blobs.commit_upload(id, size as u64, digest).await.map_err(storage("commit upload"))?;
+        let now = now_ms();
+        let repository = self.db.ensure_repository(access.registry.id, &name.repository, now).await?;
+        self.db.record_blob(repository.id, &digest.to_string(), size, now).await?;
+        self.db.delete_upload_record(id).await?;
+        Ok(digest.clone())
+    }
+
+    /// `POST …/uploads/?digest=` with the whole blob as the body.
+    pub async fn monolithic_upload(&self, caller: &Caller, name: &RepositoryName, digest: &Digest, body: ByteStream) -> Result<Digest, Error> {
+        let state = self.start_upload(caller, name).await?;
+        self.complete_upload(caller, name, &state.id, digest, Some(body)).await
+    }
+
+    pub async fn upload_status(&self, caller: &Caller, name: &RepositoryName, id: &str) -> Result<UploadState, Error> {
+        let (_, upload) = self.upload_access(caller, name, id).await?;
+        Ok(UploadState { id: upload.id, size: upload.size })
+    }
+
+    pub async fn cancel_upload(&self, caller: &Caller, name: &RepositoryName, id: &str) -> Result<(), Error> {
+        self.upload_access(caller, name, id).await?;
+        self.discard_upload(id).await;
+        Ok(())
+    }
+
+    /// Removes an upload's record and bytes (also used by the stale-upload purge).
+    pub async fn discard_upload(&self, id: &str) {
+        self.upload_hashes.forget(id);
+        if let Err(err) = self.db.delete_upload_record(id).await {
+            tracing::warn!(error = %err, "could not delete an upload record");
+        }
+        if let Err(err) = self.blobs.delete_upload(id).await {
+            tracing::warn!(error = %err, "could not delete upload bytes");
+        }
+    }
+
+    async fn upload_access(&self, caller: &Caller, name: &RepositoryName, id: &str) -> Result<(Access, crate::db::uploads::UploadRecord), Error> {
+        let access = self.repository_access(caller, name, Action::Push).await?;
+        let upload = self
+            .db
+            .find_upload(id, access.registry.id, &name.repository)
+            .await?
+            .ok_or(Error::NotFound(Resource::Upload))?;
+        Ok((access, upload))
+    }
+
+    /// Writes `body` at `offset`, keeps the running hash when it can, and advances
+    /// the upload. `expected` is the length the client announced for this chunk.
+    async fn append(&self, id: &str, offset: i64, expected: Option<u64>, body: ByteStream) -> Result<UploadState, Error> {
+        let hasher = Arc::new(Mutex::new(self.upload_hashes.take(id, offset)));
+        let written = self
+            .blobs
+            .write_upload(id, offset as u64, hashed(body, hasher.clone()))
+            .await
+            .map_err(|err| {
+                tracing::warn!(error = %err, "upload write failed");
+                Error::SizeInvalid("the upload was interrupted; resume from the reported range".to_string())
+            })?;
+        if expected.is_some_and(|n| n != written) {
+            return Err(Error::SizeInvalid(format!("Content-Range announced {} bytes but {written} arrived", expected.unwrap_or(0))));
+        }
+        let size = offset + written as i64;
+        if !self.db.advance_upload(id, offset, size, now_ms()).await? {
+            return Err(Error::RangeInvalid("the upload was changed by another request".to_string()));
+        }
+        if let Some(h) = hasher.lock().unwrap().take() {
+            self.upload_hashes.put(id, size, h);
+        }
+        Ok(UploadState { id: id.to_string(), size })
+    }
+
+    async fn rehash(&self, id: &str, size: i64, algorithm: Algorithm) -> Result<Digest, Error> {
+        let mut stream = self.blobs.read_upload(id, size as u64).await.map_err(storage("read upload"))?;
+        let mut hasher = Hasher::new(algorithm);
+        let mut seen = 0i64;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(storage("read upload"))?;
+            seen += chunk.len() as i64;
+            hasher.update(&chunk);
+        }
+        if seen != size {
+            return Err(Error::SizeInvalid(format!("the upload holds {seen} bytes, expected {size}")));
+        }
+        Ok(hasher.finish())
+    }
+
+    /// Removes uploads untouched for `max_idle_ms` (abandoned by their clients).
+    pub async fn purge_stale_uploads(&self, max_idle_ms: i64) -> Result<usize, Error> {
+        let stale = self.db.stale_uploads(now_ms() - max_idle_ms).await?;
+        for id in &stale {
+            self.discard_upload(id).await;
+        }
+        Ok(stale.len())
+    }
+}
+
+/// Logs a storage failure and hides it from the client.
+pub(crate) fn storage(context: &'static str) -> impl Fn(std::io::Error) -> Error {
+    move |err| {
+        tracing::error!(error = %err, "storage: {context}");
+        Error::Internal
+    }
+}

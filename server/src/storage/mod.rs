@@ -1,0 +1,32 @@
+//! Blob storage: verified, content-addressed bytes and uploads in progress, behind a
+//! trait so an S3-compatible store can sit beside the filesystem. Everything else
+//! (which repository may serve a blob, manifests, tags) lives in the database.
+
+pub mod fs;
+
+use app::domain::digest::Digest;
+use bytes::Bytes;
+use futures_util::Stream;
+use std::io;
+use std::pin::Pin;
+
+pub type ByteStream = Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send>>;
+
+#[async_trait::async_trait]
+pub trait BlobStore: Send + Sync + 'static {
+    /// Starts an empty upload.
+    async fn create_upload(&self, id: &str) -> io::Result<()>;
+    /// Writes `data` into the upload starting at `offset`; returns the bytes written.
+    async fn write_upload(&self, id: &str, offset: u64, data: ByteStream) -> io::Result<u64>;
+    /// The upload's first `len` bytes, to hash them when no running hash was kept.
+    async fn read_upload(&self, id: &str, len: u64) -> io::Result<ByteStream>;
+    /// Makes the upload's first `len` bytes the blob `digest`: durable first, then
+    /// visible under its digest in one atomic step. The caller has verified the digest.
+    async fn commit_upload(&self, id: &str, len: u64, digest: &Digest) -> io::Result<()>;
+    async fn delete_upload(&self, id: &str) -> io::Result<()>;
+    /// The stored size of a blob, or `None` if the store does not hold it.
+    async fn blob_size(&self, digest: &Digest) -> io::Result<Option<u64>>;
+    /// The blob's bytes, or the inclusive byte range `(first, last)` of them.
+    async fn read_blob(&self, digest: &Digest, range: Option<(u64, u64)>) -> io::Result<ByteStream>;
+    async fn delete_blob(&self, digest: &Digest) -> io::Result<()>;
+}
