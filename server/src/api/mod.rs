@@ -6,6 +6,7 @@ pub mod extract;
 mod health;
 mod me;
 mod registries;
+mod repositories;
 mod tokens;
 mod users;
 mod workspaces;
@@ -14,7 +15,7 @@ use crate::state::AppState;
 use app::domain::{Error, Resource};
 use axum::Router;
 use axum::http::header::CONTENT_TYPE;
-use axum::routing::{delete, get, post, put};
+use axum::routing::{any, delete, get, post, put};
 use error::ApiError;
 
 /// The OpenAPI 3.1 description of this API, served at `/api/v1/openapi.json`.
@@ -43,6 +44,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/registries/{reg}/robots", get(registries::list_robots).post(registries::create_robot))
         .route("/registries/{reg}/robots/{id}", delete(registries::delete_robot))
+        .route("/registries/{reg}/repositories", get(repositories::list_repositories))
+        .route("/registries/{reg}/repositories/{*rest}", any(repositories::repository_path))
         .fallback(|| async { ApiError(Error::NotFound(Resource::Route)) })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
 }

@@ -397,3 +397,140 @@ async fn link(tx: &mut Transaction<'_, Any>, repository_id: i64, digest: &str, n
     .map(|_| ())
     .map_err(internal("link blob"))
 }
+
+/// A repository with the numbers the console and the API list.
+#[derive(Debug, Clone)]
+pub struct RepositoryUsage {
+    pub repository: RepositoryRecord,
+    pub tags: i64,
+    pub size_bytes: i64,
+}
+
+/// A tag with what it points at.
+#[derive(Debug, Clone)]
+pub struct TagRecord {
+    pub name: String,
+    pub digest: String,
+    pub pushed_at: i64,
+    pub pulls: i64,
+    pub last_pulled_at: Option<i64>,
+    pub size_bytes: i64,
+}
+
+/// Blob bytes a set of manifests needs, each blob counted once: the blobs of the
+/// manifests themselves and of the manifests an index lists.
+const BLOBS_OF_MANIFESTS: &str = "
+    SELECT DISTINCT mr.child_digest AS digest FROM manifest_references mr
+     WHERE mr.repository_id = $1 AND mr.kind = 'blob' AND mr.manifest_digest IN (SELECT d FROM wanted)
+    UNION
+    SELECT DISTINCT c.child_digest FROM manifest_references i
+      JOIN manifest_references c ON c.repository_id = i.repository_id AND c.manifest_digest = i.child_digest AND c.kind = 'blob'
+     WHERE i.repository_id = $1 AND i.kind = 'manifest' AND i.manifest_digest IN (SELECT d FROM wanted)";
+
+impl Db {
+    pub async fn list_repositories(&self, registry_id: i64) -> Result<Vec<RepositoryUsage>, Error> {
+        let repositories = sqlx::query(&format!("SELECT {REPOSITORY_COLUMNS} FROM repositories WHERE registry_id = $1 ORDER BY name"))
+            .bind(registry_id)
+            .fetch_all(self.pool())
+            .await
+            .and_then(|rows| rows.iter().map(repository).collect::<Result<Vec<_>, _>>())
+            .map_err(internal("list repositories"))?;
+        let mut out = Vec::with_capacity(repositories.len());
+        for repository in repositories {
+            let tags = sqlx::query("SELECT COUNT(*) AS n FROM tags WHERE repository_id = $1")
+                .bind(repository.id)
+                .fetch_one(self.pool())
+                .await
+                .and_then(|r| r.try_get::<i64, _>("n"))
+                .map_err(internal("count tags"))?;
+            let size_bytes = self.repository_size(repository.id).await?;
+            out.push(RepositoryUsage { repository, tags, size_bytes });
+        }
+        Ok(out)
+    }
+
+    /// Bytes of the distinct blobs the repository's manifests reference.
+    pub async fn repository_size(&self, repository_id: i64) -> Result<i64, Error> {
+        sqlx::query(
+            "SELECT COALESCE(SUM(b.size), 0) AS total FROM blobs b WHERE b.digest IN (
+                SELECT child_digest FROM manifest_references WHERE repository_id = $1 AND kind = 'blob')",
+        )
+        .bind(repository_id)
+        .fetch_one(self.pool())
+        .await
+        .and_then(|r| r.try_get::<i64, _>("total"))
+        .map_err(internal("repository size"))
+    }
+
+    /// (repositories, tags, distinct blob bytes, last push) of a registry.
+    pub async fn registry_usage(&self, registry_id: i64) -> Result<(i64, i64, i64, Option<i64>), Error> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM repositories WHERE registry_id = $1) AS repositories,
+                    (SELECT COUNT(*) FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.registry_id = $1) AS tags,
+                    (SELECT COALESCE(SUM(b.size), 0) FROM blobs b WHERE b.digest IN (
+                        SELECT mr.child_digest FROM manifest_references mr JOIN repositories r ON r.id = mr.repository_id
+                         WHERE r.registry_id = $1 AND mr.kind = 'blob')) AS size_bytes,
+                    (SELECT MAX(last_push_at) FROM repositories WHERE registry_id = $1) AS last_push_at",
+        )
+        .bind(registry_id)
+        .fetch_one(self.pool())
+        .await
+        .map_err(internal("registry usage"))?;
+        let get = |name| row.try_get::<i64, _>(name);
+        Ok((
+            get("repositories").map_err(internal("decode usage"))?,
+            get("tags").map_err(internal("decode usage"))?,
+            get("size_bytes").map_err(internal("decode usage"))?,
+            row.try_get::<Option<i64>, _>("last_push_at").map_err(internal("decode usage"))?,
+        ))
+    }
+
+    pub async fn list_tag_records(&self, repository_id: i64) -> Result<Vec<TagRecord>, Error> {
+        let rows = sqlx::query(
+            "SELECT name, manifest_digest, pushed_at, pulls, last_pulled_at FROM tags WHERE repository_id = $1 ORDER BY name",
+        )
+        .bind(repository_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal("list tag records"))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let digest: String = row.try_get("manifest_digest").map_err(internal("decode tag"))?;
+            let size_bytes = self.manifest_size(repository_id, &digest).await?;
+            out.push(TagRecord {
+                name: row.try_get("name").map_err(internal("decode tag"))?,
+                digest,
+                pushed_at: row.try_get("pushed_at").map_err(internal("decode tag"))?,
+                pulls: row.try_get("pulls").map_err(internal("decode tag"))?,
+                last_pulled_at: row.try_get("last_pulled_at").map_err(internal("decode tag"))?,
+                size_bytes,
+            })
+        }
+        Ok(out)
+    }
+
+    /// Compressed bytes of an image: its distinct blobs (for an index, its
+    /// platforms' blobs).
+    pub async fn manifest_size(&self, repository_id: i64, digest: &str) -> Result<i64, Error> {
+        sqlx::query(&format!(
+            "WITH wanted(d) AS (SELECT $2)
+             SELECT COALESCE(SUM(b.size), 0) AS total FROM blobs b WHERE b.digest IN ({BLOBS_OF_MANIFESTS})"
+        ))
+        .bind(repository_id)
+        .bind(digest)
+        .fetch_one(self.pool())
+        .await
+        .and_then(|r| r.try_get::<i64, _>("total"))
+        .map_err(internal("manifest size"))
+    }
+
+    /// Deletes a repository with its manifests, tags and blob links.
+    pub async fn delete_repository(&self, repository_id: i64) -> Result<(), Error> {
+        sqlx::query("DELETE FROM repositories WHERE id = $1")
+            .bind(repository_id)
+            .execute(self.pool())
+            .await
+            .map(|_| ())
+            .map_err(internal("delete repository"))
+    }
+}

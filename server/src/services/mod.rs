@@ -11,6 +11,7 @@ pub mod manifest_format;
 pub mod members;
 pub mod pulls;
 pub mod registry_tokens;
+pub mod repositories;
 pub mod registries;
 pub mod robots;
 pub mod tokens;

@@ -24,7 +24,11 @@ impl Services {
     pub async fn list_registries(&self, caller: &Caller, workspace: &str) -> Result<Vec<RegistrySummary>, Error> {
         let (workspace, target) = self.workspace_target(caller, workspace).await?;
         policy::require(&caller.principal, Action::ViewWorkspace, target)?;
-        Ok(self.db.list_registries(workspace.id).await?.into_iter().map(summary).collect())
+        let mut out = Vec::new();
+        for registry in self.db.list_registries(workspace.id).await? {
+            out.push(self.summary(registry).await?);
+        }
+        Ok(out)
     }
 
     pub async fn create_registry(&self, caller: &Caller, workspace: &str, new: NewRegistry) -> Result<Registry, Error> {
@@ -50,7 +54,7 @@ impl Services {
     pub async fn get_registry(&self, caller: &Caller, name: &str) -> Result<Registry, Error> {
         let (registry, target) = self.registry_target(caller, name).await?;
         policy::require(&caller.principal, Action::ViewRegistry, target)?;
-        Ok(self.registry_view(caller, registry))
+        self.registry_view(caller, registry).await
     }
 
     pub async fn update_registry(&self, caller: &Caller, name: &str, patch: RegistryPatch) -> Result<Registry, Error> {
@@ -83,9 +87,9 @@ impl Services {
         self.record(caller, registry_event(registry.workspace_id, "registry.delete", &registry.name, None)).await
     }
 
-    fn registry_view(&self, caller: &Caller, registry: RegistryRecord) -> Registry {
-        let summary = summary(registry.clone());
-        Registry {
+    async fn registry_view(&self, caller: &Caller, registry: RegistryRecord) -> Result<Registry, Error> {
+        let summary = self.summary(registry.clone()).await?;
+        Ok(Registry {
             endpoint: format!("{}/{}", caller.public_host, registry.name),
             workspace: registry.workspace,
             name: summary.name,
@@ -96,21 +100,22 @@ impl Services {
             tags: summary.tags,
             size_bytes: summary.size_bytes,
             last_push_at: summary.last_push_at,
-        }
+        })
     }
-}
 
-/// Content counts are zero until the distribution engine stores content.
-fn summary(registry: RegistryRecord) -> RegistrySummary {
-    RegistrySummary {
-        name: registry.name,
-        visibility: registry.visibility,
-        description: registry.description,
-        repositories: 0,
-        tags: 0,
-        size_bytes: 0,
-        created_at: Timestamp(registry.created_at),
-        last_push_at: None,
+    /// The registry with its content counts (a blob shared by images counts once).
+    async fn summary(&self, registry: RegistryRecord) -> Result<RegistrySummary, Error> {
+        let (repositories, tags, size_bytes, last_push_at) = self.db.registry_usage(registry.id).await?;
+        Ok(RegistrySummary {
+            name: registry.name,
+            visibility: registry.visibility,
+            description: registry.description,
+            repositories,
+            tags,
+            size_bytes,
+            created_at: Timestamp(registry.created_at),
+            last_push_at: last_push_at.map(Timestamp),
+        })
     }
 }
 

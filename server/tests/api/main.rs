@@ -5,6 +5,8 @@ mod bad_input;
 mod csrf;
 mod first_start;
 mod helpers;
+mod oci_conformance;
+mod oci_helpers;
 mod ops;
 mod permission_matrix;
 mod sessions;

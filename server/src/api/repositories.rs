@@ -1,0 +1,66 @@
+//! `/api/v1/registries/{reg}/repositories…`. Repository paths contain slashes, so
+//! one route takes the rest of the path and this splits off `/tags[/{tag}]`.
+
+use super::error::ApiError;
+use crate::services::distribution::RepositoryName;
+use crate::services::repositories::{RepositorySummary, TagSummary};
+use crate::state::AppState;
+use app::domain::policy::Caller;
+use app::domain::{Error, Resource};
+use axum::extract::{Path, State};
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+
+pub async fn list_repositories(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(reg): Path<String>,
+) -> Result<Json<Vec<RepositorySummary>>, ApiError> {
+    Ok(Json(state.services.list_repositories(&caller, &reg).await?))
+}
+
+enum Target {
+    Repository(RepositoryName),
+    Tags(RepositoryName),
+    Tag(RepositoryName, String),
+}
+
+fn parse(registry: &str, rest: &str) -> Result<Target, ApiError> {
+    let name = |repository: &str| {
+        RepositoryName::parse(&format!("{registry}/{repository}")).ok_or(ApiError(Error::NotFound(Resource::Repository)))
+    };
+    if let Some(repository) = rest.strip_suffix("/tags") {
+        return Ok(Target::Tags(name(repository)?));
+    }
+    if let Some((repository, tag)) = rest.rsplit_once("/tags/") {
+        return Ok(Target::Tag(name(repository)?, tag.to_string()));
+    }
+    Ok(Target::Repository(name(rest)?))
+}
+
+/// `GET …/{repo}/tags`, `DELETE …/{repo}`, `DELETE …/{repo}/tags/{tag}`
+pub async fn repository_path(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    method: Method,
+    Path((reg, rest)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let services = &state.services;
+    match (method, parse(&reg, &rest)?) {
+        (Method::GET, Target::Tags(name)) => {
+            let tags: Vec<TagSummary> = services.list_repository_tags(&caller, &name).await?;
+            Ok(Json(tags).into_response())
+        }
+        (Method::DELETE, Target::Repository(name)) => {
+            services.delete_repository(&caller, &name).await?;
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }
+        (Method::DELETE, Target::Tag(name, tag)) => {
+            services.delete_repository_tag(&caller, &name, &tag).await?;
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }
+        (Method::GET, Target::Repository(_)) => Err(ApiError(Error::NotFound(Resource::Route))),
+        _ => Ok(ApiError::method_not_allowed()),
+    }
+}

@@ -1,0 +1,89 @@
+//! Repositories and tags as the console and `/api/v1` list and delete them.
+
+use super::Services;
+use super::audit::Event;
+use super::distribution::RepositoryName;
+use app::domain::policy::{self, Action, Caller};
+use app::domain::time::Timestamp;
+use app::domain::{Error, Resource};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RepositorySummary {
+    pub name: String,
+    pub tags: i64,
+    pub size_bytes: i64,
+    pub pulls: i64,
+    pub last_push_at: Option<Timestamp>,
+    pub last_pulled_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TagSummary {
+    pub name: String,
+    pub digest: String,
+    pub size_bytes: i64,
+    pub pushed_at: Timestamp,
+    pub pulls: i64,
+    pub last_pulled_at: Option<Timestamp>,
+}
+
+impl Services {
+    pub async fn list_repositories(&self, caller: &Caller, registry: &str) -> Result<Vec<RepositorySummary>, Error> {
+        let (registry, target) = self.registry_target(caller, registry).await?;
+        policy::require(&caller.principal, Action::ViewRegistry, target)?;
+        Ok(self
+            .db
+            .list_repositories(registry.id)
+            .await?
+            .into_iter()
+            .map(|r| RepositorySummary {
+                name: r.repository.name,
+                tags: r.tags,
+                size_bytes: r.size_bytes,
+                pulls: r.repository.pulls,
+                last_push_at: r.repository.last_push_at.map(Timestamp),
+                last_pulled_at: r.repository.last_pulled_at.map(Timestamp),
+            })
+            .collect())
+    }
+
+    pub async fn list_repository_tags(&self, caller: &Caller, name: &RepositoryName) -> Result<Vec<TagSummary>, Error> {
+        let access = self.repository_access(caller, name, Action::Pull).await?;
+        let repository = access.repository()?;
+        Ok(self
+            .db
+            .list_tag_records(repository.id)
+            .await?
+            .into_iter()
+            .map(|t| TagSummary {
+                name: t.name,
+                digest: t.digest,
+                size_bytes: t.size_bytes,
+                pushed_at: Timestamp(t.pushed_at),
+                pulls: t.pulls,
+                last_pulled_at: t.last_pulled_at.map(Timestamp),
+            })
+            .collect())
+    }
+
+    pub async fn delete_repository(&self, caller: &Caller, name: &RepositoryName) -> Result<(), Error> {
+        let access = self.repository_access(caller, name, Action::DeleteContent).await?;
+        let repository = access.repository()?;
+        self.db.delete_repository(repository.id).await?;
+        let full = name.full();
+        let event = Event { workspace_id: Some(access.registry.workspace_id), action: "repository.delete", resource_type: "repository", resource: &full, detail: None };
+        self.record(caller, event).await
+    }
+
+    pub async fn delete_repository_tag(&self, caller: &Caller, name: &RepositoryName, tag: &str) -> Result<(), Error> {
+        let access = self.repository_access(caller, name, Action::DeleteContent).await?;
+        let repository = access.repository()?;
+        if !self.db.delete_tag(repository.id, tag).await? {
+            return Err(Error::NotFound(Resource::Tag));
+        }
+        let reference = format!("{}:{tag}", name.full());
+        let event = Event { workspace_id: Some(access.registry.workspace_id), action: "tag.delete", resource_type: "tag", resource: &reference, detail: None };
+        self.record(caller, event).await
+    }
+}
