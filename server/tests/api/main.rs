@@ -5,6 +5,7 @@ mod bad_input;
 mod csrf;
 mod first_start;
 mod helpers;
+mod oci_auth;
 mod oci_conformance;
 mod oci_helpers;
 mod ops;
