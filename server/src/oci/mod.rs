@@ -2,6 +2,12 @@
 //! `path.rs` finds the operation and the handlers (one file per resource) call the
 //! distribution services with the caller. `challenge` adds the token-auth challenge
 //! to every 401 and the API version header to every response.
+//!
+//! A registry token identifies its holder (for five minutes); like Basic
+//! credentials, every request is then authorized by the policy. The token's
+//! `access` claims record what the holder was granted when it asked, but a token is
+//! not a narrower credential than the identity it names: clients such as oras-py
+//! reuse their first token for every operation.
 
 pub mod error;
 pub mod path;
@@ -15,7 +21,7 @@ use crate::auth::registry_token::Claims;
 use crate::services::distribution::RepositoryName;
 use crate::state::AppState;
 use app::domain::Error;
-use app::domain::policy::{self, Action, Caller};
+use app::domain::policy::{self, Caller};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, Request, State};
@@ -151,30 +157,6 @@ fn body_404() -> Response {
 
 fn unsupported_method() -> Response {
     body(StatusCode::METHOD_NOT_ALLOWED, "UNSUPPORTED", "This endpoint does not accept that method.")
-}
-
-/// With a registry token, the token must grant the action; a missing grant the
-/// caller could get is answered with a 401 challenge for it. Without a token (Basic or
-/// anonymous), the services' policy check decides alone.
-pub async fn check_token_scope(state: &AppState, request: &Request2, name: &RepositoryName, action: Action) -> Result<(), OciError> {
-    let Some(claims) = &request.claims else { return Ok(()) };
-    let word = match action {
-        Action::Push => "push",
-        Action::DeleteContent => "delete",
-        _ => "pull",
-    };
-    if claims.allows(&name.full(), word) {
-        return Ok(());
-    }
-    // The policy would refuse anyway: let the service say why (403 or 404).
-    let allowed = match state.services.registry_target(&request.caller, &name.registry).await {
-        Ok((_, target)) => policy::decide(&request.caller.principal, action, target) == policy::Decision::Allow,
-        Err(_) => false,
-    };
-    if allowed {
-        return Err(OciError(Error::Unauthenticated));
-    }
-    Ok(())
 }
 
 /// Adds `WWW-Authenticate` to every `/v2/` 401 (naming the scope the request needed)

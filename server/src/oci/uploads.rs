@@ -2,12 +2,11 @@
 //! `GET`/`PATCH`/`PUT`/`DELETE /v2/<name>/blobs/uploads/<id>`.
 
 use super::error::OciError;
-use super::{Request2, check_token_scope, stream};
+use super::{Request2, stream};
 use crate::services::distribution::RepositoryName;
 use crate::services::distribution::uploads::{MountResult, UploadState};
 use crate::state::AppState;
 use app::domain::digest::Digest;
-use app::domain::policy::Action;
 use app::domain::Error;
 use axum::body::Body;
 use axum::http::StatusCode;
@@ -59,7 +58,6 @@ fn has_body(request: &Request2) -> bool {
 }
 
 pub async fn start(state: &AppState, request: &Request2, name: &RepositoryName, body: Body) -> Result<Response, OciError> {
-    check_token_scope(state, request, name, Action::Push).await?;
     let services = &state.services;
     if let Some(digest) = digest_param(request, "mount")? {
         let from = request.param("from").and_then(RepositoryName::parse);
@@ -77,7 +75,6 @@ pub async fn start(state: &AppState, request: &Request2, name: &RepositoryName, 
 }
 
 pub async fn status(state: &AppState, request: &Request2, name: &RepositoryName, id: &str) -> Result<Response, OciError> {
-    check_token_scope(state, request, name, Action::Push).await?;
     let upload = state.services.upload_status(&request.caller, name, id).await?;
     Ok(accepted(name, &upload, StatusCode::NO_CONTENT))
 }
@@ -94,14 +91,12 @@ fn content_range(request: &Request2) -> Result<Option<(u64, u64)>, OciError> {
 }
 
 pub async fn patch(state: &AppState, request: &Request2, name: &RepositoryName, id: &str, body: Body) -> Result<Response, OciError> {
-    check_token_scope(state, request, name, Action::Push).await?;
     let range = content_range(request)?;
     let upload = state.services.upload_chunk(&request.caller, name, id, range, stream(body)).await?;
     Ok(accepted(name, &upload, StatusCode::ACCEPTED))
 }
 
 pub async fn complete(state: &AppState, request: &Request2, name: &RepositoryName, id: &str, body: Body) -> Result<Response, OciError> {
-    check_token_scope(state, request, name, Action::Push).await?;
     let digest = digest_param(request, "digest")?.ok_or_else(|| OciError(Error::DigestInvalid("the digest parameter is required".to_string())))?;
     let body = has_body(request).then(|| stream(body));
     let digest = state.services.complete_upload(&request.caller, name, id, &digest, body).await?;
@@ -109,7 +104,6 @@ pub async fn complete(state: &AppState, request: &Request2, name: &RepositoryNam
 }
 
 pub async fn cancel(state: &AppState, request: &Request2, name: &RepositoryName, id: &str) -> Result<Response, OciError> {
-    check_token_scope(state, request, name, Action::Push).await?;
     state.services.cancel_upload(&request.caller, name, id).await?;
     Ok((StatusCode::NO_CONTENT, [(CONTENT_LENGTH, "0")]).into_response())
 }

@@ -2,8 +2,10 @@
 //! its own temporary data directory and talks to it over HTTP.
 
 mod bad_input;
+mod clients;
 mod csrf;
 mod first_start;
+mod fixtures;
 mod helpers;
 mod oci_auth;
 mod oci_conformance;
