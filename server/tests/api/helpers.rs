@@ -108,6 +108,14 @@ impl TestBerth {
         (status.code(), self._temp.take())
     }
 
+    /// Kills the process outright (SIGKILL), as a crash or power cut would.
+    pub async fn kill(mut self) -> Option<tempfile::TempDir> {
+        let pid = self.child.id().expect("running berth has a pid");
+        std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status().expect("kill");
+        let _ = self.child.wait().await;
+        self._temp.take()
+    }
+
     /// A browser-like client: keeps cookies, does not follow redirects, and sends
     /// this Berth's own Origin on every request (as a browser on its pages would).
     pub fn browser(&self) -> reqwest::Client {

@@ -4,6 +4,7 @@
 mod bad_input;
 mod clients;
 mod csrf;
+mod faults;
 mod first_start;
 mod fixtures;
 mod helpers;

@@ -1,0 +1,104 @@
+//! Crashes and races: a kill -9 in the middle of an upload never leaves a corrupt or
+//! half-visible blob, and concurrent pushes of the same content are safe.
+
+use crate::helpers::{Launch, TestBerth};
+use crate::oci_helpers::*;
+use reqwest::Method;
+use sha2::{Digest as _, Sha256};
+use std::path::Path;
+use std::time::Duration;
+
+/// Every file under `blobs/` hashes to its own name.
+fn assert_blob_store_consistent(data_dir: &Path) {
+    let root = data_dir.join("blobs/sha256");
+    let Ok(prefixes) = std::fs::read_dir(&root) else { return };
+    for prefix in prefixes {
+        for file in std::fs::read_dir(prefix.unwrap().path()).unwrap() {
+            let path = file.unwrap().path();
+            let content = std::fs::read(&path).unwrap();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            assert_eq!(hex::encode(Sha256::digest(&content)), name, "{} is corrupt", path.display());
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_kill_during_an_upload_leaves_no_blob_and_the_client_can_retry() {
+    let berth = TestBerth::start().await;
+    standard_registries(&berth).await;
+    let data: Vec<u8> = (0..8 * 1024 * 1024u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let digest = sha256(&data);
+    let registry = Registry::admin(&berth);
+    let start = registry.request(Method::POST, "/v2/apps/big/blobs/uploads/").send().await.unwrap();
+    let location = start.headers()["location"].to_str().unwrap().to_string();
+
+    // Stream the blob slowly so the kill lands in the middle of it.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = data.chunks(256 * 1024).map(|c| Ok(c.to_vec())).collect();
+    let slow = futures_util::StreamExt::then(futures_util::stream::iter(chunks), |chunk| async move {
+        tokio::time::sleep(Duration::from_millis(40)).await;
+        chunk
+    });
+    let upload = registry
+        .request(Method::PUT, &format!("{location}?digest={digest}"))
+        .header("content-length", data.len())
+        .body(reqwest::Body::wrap_stream(slow))
+        .send();
+    let upload = tokio::spawn(upload);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let data_dir = berth.data_dir.clone();
+    let temp = berth.kill().await;
+    assert!(upload.await.unwrap().is_err(), "the upload was cut off");
+
+    let berth = TestBerth::launch_in(&data_dir, Launch::default()).await;
+    let registry = Registry::admin(&berth);
+    let head = registry.request(Method::HEAD, &format!("/v2/apps/big/blobs/{digest}")).send().await.unwrap();
+    assert_eq!(head.status(), 404, "no half-written blob is visible");
+    assert_blob_store_consistent(&data_dir);
+
+    assert_eq!(registry.push_blob("apps/big", &data).await.status(), 201, "a retry succeeds");
+    let pulled = registry.request(Method::GET, &format!("/v2/apps/big/blobs/{digest}")).send().await.unwrap();
+    assert_eq!(sha256(&pulled.bytes().await.unwrap()), digest);
+    assert_blob_store_consistent(&data_dir);
+    berth.stop().await;
+    drop(temp);
+}
+
+#[tokio::test]
+async fn concurrent_pushes_of_the_same_blob_and_tag_are_safe() {
+    let berth = TestBerth::start().await;
+    standard_registries(&berth).await;
+    let data = vec![42u8; 2 * 1024 * 1024];
+    let pushes = (0..8).map(|_| {
+        let registry = Registry::admin(&berth);
+        let data = data.clone();
+        async move { registry.push_blob("apps/race", &data).await.status().as_u16() }
+    });
+    let statuses = futures_util::future::join_all(pushes).await;
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+    let registry = Registry::admin(&berth);
+    let pulled = registry.request(Method::GET, &format!("/v2/apps/race/blobs/{}", sha256(&data))).send().await.unwrap();
+    assert_eq!(pulled.bytes().await.unwrap().len(), data.len());
+
+    // Eight different images raced onto one tag: the tag ends up on exactly one of them.
+    let config = b"{}".to_vec();
+    assert_eq!(registry.push_blob("apps/race", &config).await.status(), 201);
+    let manifests: Vec<Vec<u8>> = (0..8)
+        .map(|i| {
+            let mut m: serde_json::Value = serde_json::from_slice(&image_manifest(&config, &[&data], None)).unwrap();
+            m["annotations"] = serde_json::json!({ "n": i.to_string() });
+            serde_json::to_vec(&m).unwrap()
+        })
+        .collect();
+    let puts = manifests.iter().map(|manifest| {
+        let registry = Registry::admin(&berth);
+        async move { registry.put_manifest("apps/race", "latest", OCI_MANIFEST, manifest).await.status().as_u16() }
+    });
+    let statuses = futures_util::future::join_all(puts).await;
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+    let got = registry.request(Method::GET, "/v2/apps/race/manifests/latest").send().await.unwrap();
+    let digest = got.headers()["docker-content-digest"].to_str().unwrap().to_string();
+    let body = got.bytes().await.unwrap().to_vec();
+    assert_eq!(sha256(&body), digest);
+    assert!(manifests.iter().any(|m| *m == body));
+    assert_blob_store_consistent(&berth.data_dir);
+}
