@@ -13,15 +13,20 @@
 
 use super::{BlobStore, ByteStream};
 use app::domain::digest::Digest;
+use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
-use std::io::{self, SeekFrom};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use tokio::fs::{self, File, OpenOptions};
-use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt, BufWriter};
-use tokio_util::io::ReaderStream;
+use tokio::sync::mpsc;
 
 /// Writes reach the disk in pieces this large; reads are served in pieces this large.
 const IO_CHUNK: usize = 1024 * 1024;
+/// Pieces in flight between the network and the disk thread, each way.
+const PIPELINE_DEPTH: usize = 8;
+/// During a long upload, written data is flushed to disk every this many bytes, so
+/// the disk works while the network is still receiving and the final fsync is short.
+const WRITEBACK_EVERY: u64 = 64 * 1024 * 1024;
 
 pub struct FsBlobStore {
     root: PathBuf,
@@ -53,6 +58,32 @@ async fn sync_dir(path: &Path) -> io::Result<()> {
     File::open(path).await?.sync_all().await
 }
 
+/// `len` bytes of a file from `offset`, read by a disk thread that stays a few pieces
+/// ahead of the network.
+async fn read_pipelined(path: PathBuf, offset: u64, len: u64) -> io::Result<ByteStream> {
+    let mut file = std::fs::File::open(&path)?;
+    file.seek(SeekFrom::Start(offset))?;
+    let (sender, receiver) = mpsc::channel::<io::Result<Bytes>>(PIPELINE_DEPTH);
+    tokio::task::spawn_blocking(move || {
+        let mut remaining = len;
+        while remaining > 0 {
+            let size = remaining.min(IO_CHUNK as u64) as usize;
+            let mut buffer = BytesMut::zeroed(size);
+            let result = file.read_exact(&mut buffer).map(|_| buffer.freeze());
+            let failed = result.is_err();
+            if sender.blocking_send(result).is_err() || failed {
+                return; // the client went away, or the read failed (reported to it)
+            }
+            remaining -= size as u64;
+        }
+    });
+    Ok(Box::pin(tokio_stream_from(receiver)))
+}
+
+fn tokio_stream_from(mut receiver: mpsc::Receiver<io::Result<Bytes>>) -> impl futures_util::Stream<Item = io::Result<Bytes>> {
+    futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx))
+}
+
 #[async_trait::async_trait]
 impl BlobStore for FsBlobStore {
     async fn create_upload(&self, id: &str) -> io::Result<()> {
@@ -60,22 +91,54 @@ impl BlobStore for FsBlobStore {
     }
 
     async fn write_upload(&self, id: &str, offset: u64, mut data: ByteStream) -> io::Result<u64> {
-        let mut file = OpenOptions::new().write(true).open(self.upload_path(id)?).await?;
-        file.seek(SeekFrom::Start(offset)).await?;
-        let mut writer = BufWriter::with_capacity(IO_CHUNK, file);
-        let mut written = 0u64;
+        let path = self.upload_path(id)?;
+        // A disk thread writes while this task keeps receiving: the two overlap
+        // instead of taking turns.
+        let (sender, mut receiver) = mpsc::channel::<Bytes>(PIPELINE_DEPTH);
+        let writer = tokio::task::spawn_blocking(move || -> io::Result<u64> {
+            let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+            file.seek(SeekFrom::Start(offset))?;
+            let (mut written, mut since_sync) = (0u64, 0u64);
+            while let Some(piece) = receiver.blocking_recv() {
+                file.write_all(&piece)?;
+                written += piece.len() as u64;
+                since_sync += piece.len() as u64;
+                if since_sync >= WRITEBACK_EVERY {
+                    file.sync_data()?;
+                    since_sync = 0;
+                }
+            }
+            Ok(written)
+        });
+        let mut pending = BytesMut::with_capacity(IO_CHUNK);
+        let mut failure = None;
         while let Some(chunk) = data.next().await {
-            let chunk = chunk?;
-            writer.write_all(&chunk).await?;
-            written += chunk.len() as u64;
+            match chunk {
+                Ok(chunk) => {
+                    pending.extend_from_slice(&chunk);
+                    if pending.len() >= IO_CHUNK && sender.send(pending.split().freeze()).await.is_err() {
+                        break; // the disk thread failed; its error is reported below
+                    }
+                }
+                Err(err) => {
+                    failure = Some(err);
+                    break;
+                }
+            }
         }
-        writer.flush().await?;
-        Ok(written)
+        if failure.is_none() && !pending.is_empty() {
+            let _ = sender.send(pending.freeze()).await;
+        }
+        drop(sender);
+        let written = writer.await.map_err(io::Error::other)??;
+        match failure {
+            Some(err) => Err(err),
+            None => Ok(written),
+        }
     }
 
     async fn read_upload(&self, id: &str, len: u64) -> io::Result<ByteStream> {
-        let file = File::open(self.upload_path(id)?).await?;
-        Ok(Box::pin(ReaderStream::with_capacity(file.take(len), IO_CHUNK)))
+        read_pipelined(self.upload_path(id)?, 0, len).await
     }
 
     async fn commit_upload(&self, id: &str, len: u64, digest: &Digest) -> io::Result<()> {
@@ -108,13 +171,13 @@ impl BlobStore for FsBlobStore {
     }
 
     async fn read_blob(&self, digest: &Digest, range: Option<(u64, u64)>) -> io::Result<ByteStream> {
-        let mut file = File::open(self.blob_path(digest)).await?;
+        let path = self.blob_path(digest);
         match range {
-            None => Ok(Box::pin(ReaderStream::with_capacity(file, IO_CHUNK))),
-            Some((first, last)) => {
-                file.seek(SeekFrom::Start(first)).await?;
-                Ok(Box::pin(ReaderStream::with_capacity(file.take(last - first + 1), IO_CHUNK)))
+            None => {
+                let len = fs::metadata(&path).await?.len();
+                read_pipelined(path, 0, len).await
             }
+            Some((first, last)) => read_pipelined(path, first, last - first + 1).await,
         }
     }
 
