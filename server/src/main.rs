@@ -3,6 +3,9 @@ use server::startup::Application;
 use server::telemetry;
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const HELP: &str = "berth — a multi-tenant container registry with a web console
 
 Usage: berth [--version | --help]
