@@ -197,3 +197,32 @@ pub struct AuditPage {
     pub per_page: i64,
     pub total: i64,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepositorySummary {
+    pub name: String,
+    pub tags: i64,
+    pub size_bytes: i64,
+    pub pulls: i64,
+    pub last_push_at: Option<Timestamp>,
+    pub last_pulled_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagSummary {
+    pub name: String,
+    pub digest: String,
+    pub size_bytes: i64,
+    pub pushed_at: Timestamp,
+    pub pulls: i64,
+    pub last_pulled_at: Option<Timestamp>,
+}
+
+/// What destroying a registry removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DestroyReport {
+    pub registry: String,
+    pub repositories: i64,
+    pub tags: i64,
+    pub size_bytes: i64,
+}

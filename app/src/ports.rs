@@ -4,7 +4,7 @@
 //! implementation is provided to server functions as Leptos context.
 
 use crate::domain::Error;
-use crate::domain::model::Role;
+use crate::domain::model::{Id, Role};
 use crate::domain::policy::Caller;
 use crate::dto::*;
 use std::sync::Arc;
@@ -29,6 +29,19 @@ pub trait Console: Send + Sync + 'static {
     async fn remove_member(&self, caller: &Caller, workspace: &str, username: &str) -> Result<(), Error>;
 
     async fn list_audit(&self, caller: &Caller, workspace: &str, page: i64, per_page: i64) -> Result<AuditPage, Error>;
+
+    async fn list_registries(&self, caller: &Caller, workspace: &str) -> Result<Vec<RegistrySummary>, Error>;
+    async fn create_registry(&self, caller: &Caller, workspace: &str, new: NewRegistry) -> Result<Registry, Error>;
+    async fn get_registry(&self, caller: &Caller, registry: &str) -> Result<Registry, Error>;
+    async fn update_registry(&self, caller: &Caller, registry: &str, patch: RegistryPatch) -> Result<Registry, Error>;
+    async fn delete_registry(&self, caller: &Caller, registry: &str) -> Result<DestroyReport, Error>;
+    async fn list_repositories(&self, caller: &Caller, registry: &str) -> Result<Vec<RepositorySummary>, Error>;
+
+    async fn list_robots(&self, caller: &Caller, registry: &str) -> Result<Vec<Robot>, Error>;
+    async fn create_robot(&self, caller: &Caller, registry: &str, new: NewRobot) -> Result<RobotSecret, Error>;
+    async fn regenerate_robot(&self, caller: &Caller, registry: &str, id: Id) -> Result<RobotSecret, Error>;
+    async fn delete_robot(&self, caller: &Caller, registry: &str, id: Id) -> Result<(), Error>;
+    async fn create_token(&self, caller: &Caller, new: NewToken) -> Result<TokenSecret, Error>;
 }
 
 pub type SharedConsole = Arc<dyn Console>;

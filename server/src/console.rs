@@ -7,7 +7,7 @@ use crate::services::Services;
 use crate::state::AppState;
 use app::domain::Error;
 use app::domain::policy::Caller;
-use app::domain::model::Role;
+use app::domain::model::{Id, Role};
 use app::dto::*;
 use app::ports::{Console, SharedConsole};
 use app::{App, shell};
@@ -65,6 +65,39 @@ impl Console for Services {
     }
     async fn list_audit(&self, caller: &Caller, workspace: &str, page: i64, per_page: i64) -> Result<AuditPage, Error> {
         Services::list_audit(self, caller, workspace, page, per_page).await
+    }
+    async fn list_registries(&self, caller: &Caller, workspace: &str) -> Result<Vec<RegistrySummary>, Error> {
+        Services::list_registries(self, caller, workspace).await
+    }
+    async fn create_registry(&self, caller: &Caller, workspace: &str, new: NewRegistry) -> Result<Registry, Error> {
+        Services::create_registry(self, caller, workspace, new).await
+    }
+    async fn get_registry(&self, caller: &Caller, registry: &str) -> Result<Registry, Error> {
+        Services::get_registry(self, caller, registry).await
+    }
+    async fn update_registry(&self, caller: &Caller, registry: &str, patch: RegistryPatch) -> Result<Registry, Error> {
+        Services::update_registry(self, caller, registry, patch).await
+    }
+    async fn delete_registry(&self, caller: &Caller, registry: &str) -> Result<DestroyReport, Error> {
+        Services::delete_registry(self, caller, registry).await
+    }
+    async fn list_repositories(&self, caller: &Caller, registry: &str) -> Result<Vec<RepositorySummary>, Error> {
+        Services::list_repositories(self, caller, registry).await
+    }
+    async fn list_robots(&self, caller: &Caller, registry: &str) -> Result<Vec<Robot>, Error> {
+        Services::list_robots(self, caller, registry).await
+    }
+    async fn create_robot(&self, caller: &Caller, registry: &str, new: NewRobot) -> Result<RobotSecret, Error> {
+        Services::create_robot(self, caller, registry, new).await
+    }
+    async fn regenerate_robot(&self, caller: &Caller, registry: &str, id: Id) -> Result<RobotSecret, Error> {
+        Services::regenerate_robot(self, caller, registry, id).await
+    }
+    async fn delete_robot(&self, caller: &Caller, registry: &str, id: Id) -> Result<(), Error> {
+        Services::delete_robot(self, caller, registry, id).await
+    }
+    async fn create_token(&self, caller: &Caller, new: NewToken) -> Result<TokenSecret, Error> {
+        Services::create_token(self, caller, new).await
     }
 }
 

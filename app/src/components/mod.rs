@@ -1,5 +1,9 @@
 pub mod logo;
 pub mod menu;
+pub mod modal;
+pub mod copy;
+pub mod credentials;
+pub mod push_commands;
 pub mod notice;
 pub mod shell;
 pub mod workspace;

@@ -103,6 +103,7 @@ fn WorkspaceNav(me: Me, workspace: String) -> impl IntoView {
         <A href=base.clone() exact=true>
             "Overview"
         </A>
+        <A href=format!("{base}/registries")>"Registries"</A>
         <A href=format!("{base}/members")>"Members"</A>
         {may(Action::ViewAudit).then(|| view! { <A href=format!("{base}/audit")>"Audit log"</A> })}
         {may(Action::UpdateWorkspace).then(|| view! { <A href=format!("{base}/settings")>"Settings"</A> })}

@@ -170,3 +170,26 @@ mod tests {
         assert_eq!(format_rfc3339(-1000), "1969-12-31T23:59:59Z");
     }
 }
+
+/// `1.5 MB`: sizes as consoles show them (decimal units).
+pub fn human_bytes(bytes: i64) -> String {
+    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
+    let mut value = bytes.max(0) as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 { format!("{bytes} B") } else { format!("{value:.1} {}", UNITS[unit]) }
+}
+
+#[cfg(test)]
+mod size_tests {
+    #[test]
+    fn sizes_are_readable() {
+        assert_eq!(super::human_bytes(0), "0 B");
+        assert_eq!(super::human_bytes(999), "999 B");
+        assert_eq!(super::human_bytes(1500), "1.5 kB");
+        assert_eq!(super::human_bytes(2_500_000_000), "2.5 GB");
+    }
+}

@@ -2,6 +2,7 @@
 //! URL: each one gets the caller from the request and lets the service decide.
 
 pub mod account;
+pub mod registries;
 pub mod users;
 pub mod workspaces;
 

@@ -3,7 +3,7 @@
 
 use super::error::ApiError;
 use crate::services::distribution::RepositoryName;
-use crate::services::repositories::{RepositorySummary, TagSummary};
+use app::dto::{RepositorySummary, TagSummary};
 use crate::state::AppState;
 use app::domain::policy::Caller;
 use app::domain::{Error, Resource};

@@ -9,7 +9,7 @@ use app::domain::names::{ResourceName, bounded_text};
 use app::domain::policy::{self, Action, Caller};
 use app::domain::time::Timestamp;
 use app::domain::Error;
-use app::dto::{NewRegistry, Registry, RegistryPatch, RegistrySummary};
+use app::dto::{DestroyReport, NewRegistry, Registry, RegistryPatch, RegistrySummary};
 
 pub const MAX_DESCRIPTION: usize = 1000;
 
@@ -80,11 +80,17 @@ impl Services {
         self.get_registry(caller, name).await
     }
 
-    pub async fn delete_registry(&self, caller: &Caller, name: &str) -> Result<(), Error> {
+    /// Deletes the registry with its repositories, tags, manifests and robots, and
+    /// reports what went. Blob bytes no longer used anywhere are left to garbage
+    /// collection, which reclaims them safely while pushes go on.
+    pub async fn delete_registry(&self, caller: &Caller, name: &str) -> Result<DestroyReport, Error> {
         let (registry, target) = self.registry_target(caller, name).await?;
         policy::require(&caller.principal, Action::DeleteRegistry, target)?;
+        let (repositories, tags, size_bytes, _) = self.db.registry_usage(registry.id).await?;
         self.db.delete_registry(registry.id).await?;
-        self.record(caller, registry_event(registry.workspace_id, "registry.delete", &registry.name, None)).await
+        let detail = Some(format!("{repositories} repositories, {tags} tags, {size_bytes} bytes"));
+        self.record(caller, registry_event(registry.workspace_id, "registry.delete", &registry.name, detail)).await?;
+        Ok(DestroyReport { registry: registry.name, repositories, tags, size_bytes })
     }
 
     async fn registry_view(&self, caller: &Caller, registry: RegistryRecord) -> Result<Registry, Error> {

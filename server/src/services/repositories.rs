@@ -6,27 +6,7 @@ use super::distribution::RepositoryName;
 use app::domain::policy::{self, Action, Caller};
 use app::domain::time::Timestamp;
 use app::domain::{Error, Resource};
-use serde::Serialize;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RepositorySummary {
-    pub name: String,
-    pub tags: i64,
-    pub size_bytes: i64,
-    pub pulls: i64,
-    pub last_push_at: Option<Timestamp>,
-    pub last_pulled_at: Option<Timestamp>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TagSummary {
-    pub name: String,
-    pub digest: String,
-    pub size_bytes: i64,
-    pub pushed_at: Timestamp,
-    pub pulls: i64,
-    pub last_pulled_at: Option<Timestamp>,
-}
+use app::dto::{RepositorySummary, TagSummary};
 
 impl Services {
     pub async fn list_repositories(&self, caller: &Caller, registry: &str) -> Result<Vec<RepositorySummary>, Error> {
