@@ -10,7 +10,7 @@ use crate::components::push_commands::PushCommands;
 use crate::domain::model::Visibility;
 use crate::domain::policy::{Action, Target, user_may};
 use crate::domain::time::human_bytes;
-use crate::dto::{Me, Registry};
+use crate::dto::{Me, Registry, RepositorySummary};
 use crate::pages::registries::VisibilityBadge;
 use crate::server_fns::registries::{DestroyRegistry, SetRegistryVisibility, get_registry, list_repositories};
 use leptos::prelude::*;
@@ -23,7 +23,16 @@ pub fn RegistryPage() -> impl IntoView {
     let name = move || params.read().get("reg").unwrap_or_default();
     let visibility = ServerAction::<SetRegistryVisibility>::new();
     let destroy = ServerAction::<DestroyRegistry>::new();
-    let registry = Resource::new(move || (name(), visibility.version().get()), |(reg, _)| get_registry(reg));
+    // The registry and its repositories load together, so the page renders (and
+    // hydrates) in one piece.
+    let registry = Resource::new(
+        move || (name(), visibility.version().get()),
+        |(reg, _)| async move {
+            let registry = get_registry(reg.clone()).await?;
+            let repositories = list_repositories(reg).await?;
+            Ok::<_, crate::error::ConsoleError>((registry, repositories))
+        },
+    );
     let me = use_context::<Me>();
 
     view! {
@@ -48,7 +57,7 @@ pub fn RegistryPage() -> impl IntoView {
                             .into_any();
                     }
                     match registry.await {
-                        Ok(registry) => view! { <Manage registry me visibility destroy /> }.into_any(),
+                        Ok((registry, repositories)) => view! { <Manage registry repositories me visibility destroy /> }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
                 })
@@ -60,6 +69,7 @@ pub fn RegistryPage() -> impl IntoView {
 #[component]
 fn Manage(
     registry: Registry,
+    repositories: Vec<RepositorySummary>,
     me: Option<Me>,
     visibility: ServerAction<SetRegistryVisibility>,
     destroy: ServerAction<DestroyRegistry>,
@@ -142,7 +152,7 @@ fn Manage(
                 <dd>{registry.last_push_at.map(|t| t.to_string()).unwrap_or_else(|| "Never".to_string())}</dd>
             </dl>
         </section>
-        <Repositories registry=registry.name.clone() endpoint=registry.endpoint.clone() />
+        <Repositories repositories endpoint=registry.endpoint.clone() />
         {manage.then(|| view! { <Destroy registry=registry.name.clone() destroy /> })}
 
         <Modal open=show_visibility id="visibility-dialog" title=if is_public { "Make this registry private?" } else { "Make this registry public?" }>
@@ -180,9 +190,53 @@ fn Manage(
 }
 
 #[component]
-fn Repositories(registry: String, endpoint: String) -> impl IntoView {
+fn Repositories(repositories: Vec<RepositorySummary>, endpoint: String) -> impl IntoView {
     let filter = RwSignal::new(String::new());
-    let repositories = Resource::new(move || registry.clone(), list_repositories);
+    let body = if repositories.is_empty() {
+        view! {
+            <div class="empty-state compact">
+                <h3>"No images yet"</h3>
+                <p class="muted">"Push your first image:"</p>
+                <pre><code>{format!("docker push {endpoint}/my-app:latest")}</code></pre>
+                <p class="muted small">"“View Push Commands” has every step for every client."</p>
+            </div>
+        }
+            .into_any()
+    } else {
+        view! {
+            <div class="table-wrap">
+                <table class="table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Repository"</th>
+                            <th scope="col">"Tags"</th>
+                            <th scope="col">"Size"</th>
+                            <th scope="col">"Pulls"</th>
+                            <th scope="col">"Last push"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {repositories
+                            .into_iter()
+                            .map(|r| {
+                                let name = r.name.clone();
+                                view! {
+                                    <tr data-repository=r.name.clone() hidden=move || !name.contains(&filter.get())>
+                                        <td class="mono">{r.name.clone()}</td>
+                                        <td>{r.tags}</td>
+                                        <td>{human_bytes(r.size_bytes)}</td>
+                                        <td>{r.pulls}</td>
+                                        <td>{r.last_push_at.map(|t| t.to_string()).unwrap_or_else(|| "Never".to_string())}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+            .into_any()
+    };
     view! {
         <section class="card" aria-labelledby="repositories-title">
             <div class="section-header">
@@ -195,62 +249,7 @@ fn Repositories(registry: String, endpoint: String) -> impl IntoView {
                     on:input=move |ev| filter.set(event_target_value(&ev))
                 />
             </div>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || {
-                    let endpoint = endpoint.clone();
-                    Suspend::new(async move {
-                        match repositories.await {
-                            Ok(list) if list.is_empty() => {
-                                view! {
-                                    <div class="empty-state compact">
-                                        <h3>"No images yet"</h3>
-                                        <p class="muted">"Push your first image:"</p>
-                                        <pre><code>{format!("docker push {endpoint}/my-app:latest")}</code></pre>
-                                        <p class="muted small">"“View Push Commands” has every step for every client."</p>
-                                    </div>
-                                }
-                                    .into_any()
-                            }
-                            Ok(list) => {
-                                view! {
-                                    <div class="table-wrap">
-                                        <table class="table">
-                                            <thead>
-                                                <tr>
-                                                    <th scope="col">"Repository"</th>
-                                                    <th scope="col">"Tags"</th>
-                                                    <th scope="col">"Size"</th>
-                                                    <th scope="col">"Pulls"</th>
-                                                    <th scope="col">"Last push"</th>
-                                                </tr>
-                                            </thead>
-                                            <tbody>
-                                                {list
-                                                    .into_iter()
-                                                    .map(|r| {
-                                                        let name = r.name.clone();
-                                                        view! {
-                                                            <tr data-repository=r.name.clone() hidden=move || !name.contains(&filter.get())>
-                                                                <td class="mono">{r.name.clone()}</td>
-                                                                <td>{r.tags}</td>
-                                                                <td>{human_bytes(r.size_bytes)}</td>
-                                                                <td>{r.pulls}</td>
-                                                                <td>{r.last_push_at.map(|t| t.to_string()).unwrap_or_else(|| "Never".to_string())}</td>
-                                                            </tr>
-                                                        }
-                                                    })
-                                                    .collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
-                                }
-                                    .into_any()
-                            }
-                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                        }
-                    })
-                }}
-            </Transition>
+            {body}
         </section>
     }
 }
@@ -264,7 +263,7 @@ fn Destroy(registry: String, destroy: ServerAction<DestroyRegistry>) -> impl Int
         <section class="card danger-zone" aria-labelledby="destroy-title">
             <h2 id="destroy-title">"Destroy registry"</h2>
             <p>
-                "Every repository, tag and manifest in this registry goes, its robot credentials stop working, and storage no other registry uses is reclaimed. This cannot be undone."
+                "Every repository, tag and manifest in this registry goes, and its robot credentials stop working at once. This cannot be undone."
             </p>
             <ActionForm action=destroy>
                 <div class="form narrow">

@@ -1,5 +1,4 @@
 use crate::domain::model::{Id, RobotPermission, Visibility};
-use crate::domain::time::Timestamp;
 use crate::dto::{DestroyReport, Registry, RegistrySummary, RepositorySummary, Robot, RobotSecret, TokenSecret};
 use crate::error::ConsoleError;
 use leptos::prelude::*;
@@ -96,7 +95,7 @@ pub async fn create_robot(
                 .filter(|d| (1..=3650).contains(d))
                 .ok_or_else(|| fail(crate::domain::Error::invalid("expires_in_days", "must be between 1 and 3650")))?;
             let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
-            Some(Timestamp(now + days * 86_400_000))
+            Some(crate::domain::time::Timestamp(now + days * 86_400_000))
         }
     };
     let new = crate::dto::NewRobot { name: name.trim().to_string(), permission, expires_at };

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod clients;
+mod console_pages;
 mod csrf;
 mod faults;
 mod first_start;

@@ -1,0 +1,169 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { adminPassword, hydrated, shot, signIn } from './helpers';
+
+const basic = (user: string, password: string) => 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
+
+function sh(command: string, args: string[], cwd?: string): string {
+  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Runs a command shown in the console, adding the flags a plain-HTTP test server needs. */
+function runShown(command: string, extra: string[], cwd: string): string {
+  const words = command.trim().split(/\s+/);
+  return sh(words[0], [...words.slice(1, 2), ...extra, ...words.slice(2)], cwd);
+}
+
+async function createRegistry(page: Page, name: string, visibility: 'private' | 'public' = 'private') {
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel(new RegExp(`^${visibility === 'private' ? 'Private' : 'Public'}`)).check();
+  await page.getByRole('button', { name: 'Create registry' }).click();
+  await expect(page.getByText(`Registry ${name} created.`)).toBeVisible();
+}
+
+test('registries: create, push with the drawer command, public and private, robots, bulk delete, destroy', async ({
+  page,
+  browser,
+  baseURL,
+}) => {
+  const host = new URL(baseURL!).host;
+  const api = (path: string, data: object) =>
+    page.request.post(`/api/v1${path}`, { headers: { Authorization: basic('admin', adminPassword) }, data });
+  expect((await api('/workspaces', { name: 'acme' })).status()).toBe(201);
+  expect((await api('/users', { username: 'val', password: 'val-password-1' })).status()).toBe(201);
+  expect(
+    (await page.request.put('/api/v1/workspaces/acme/members/val', {
+      headers: { Authorization: basic('admin', adminPassword) },
+      data: { role: 'viewer' },
+    })).status(),
+  ).toBe(200);
+
+  page.on('console', (m) => { if (m.type() === 'error') console.log('BROWSER', m.text().slice(0, 600)); });
+  await signIn(page, 'admin', adminPassword);
+  await page.goto('/w/acme/registries');
+  await hydrated(page);
+  await expect(page.getByText('No registries yet.')).toBeVisible();
+
+  // The name is checked while typing, and by the server.
+  await page.getByLabel('Name', { exact: true }).fill('Bad Name');
+  await expect(page.locator('#registry-name-hint')).toContainText('lowercase letters and digits');
+  await expect(page.getByRole('button', { name: 'Create registry' })).toBeDisabled();
+  await createRegistry(page, 'apps');
+  await createRegistry(page, 'old-one');
+  await createRegistry(page, 'old-two', 'public');
+  await expect(page.locator('tr[data-registry="apps"]')).toContainText('Private');
+  await shot(page, 'registries');
+
+  // Bulk delete two registries after one confirmation that names them.
+  await page.getByLabel('Select old-one').check();
+  await page.getByLabel('Select old-two').check();
+  await page.getByRole('button', { name: 'Delete selected (2)' }).click();
+  const confirm = page.locator('#confirm-delete-registries');
+  await expect(confirm).toBeVisible();
+  await expect(confirm.locator('.confirm-list')).toHaveText(/old-one[\s\S]*old-two/);
+  await shot(page, 'registries-bulk-delete');
+  await confirm.getByRole('button', { name: 'Delete 2 registries' }).click();
+  await expect(page.getByText('Deleted old-one, old-two.')).toBeVisible();
+  await expect(page.locator('tr[data-registry]')).toHaveCount(1);
+
+  // The registry page, and a push with the command from the drawer.
+  await page.locator('tr[data-registry="apps"] a').click();
+  await expect(page).toHaveURL(/\/r\/apps$/);
+  await hydrated(page);
+  await expect(page.getByTestId('endpoint')).toHaveText(`${host}/apps`);
+  await shot(page, 'registry');
+  await page.getByRole('button', { name: 'View Push Commands' }).click();
+  const drawer = page.locator('#push-commands');
+  await expect(drawer).toBeVisible();
+  await drawer.getByRole('tab', { name: 'skopeo' }).click();
+  await shot(page, 'push-commands');
+  const blocks = drawer.locator('pre code');
+  const login = (await blocks.nth(0).textContent())!;
+  const copy = (await blocks.nth(2).textContent())!;
+  expect(login).toBe(`skopeo login ${host} -u admin`);
+  expect(copy).toBe(`skopeo copy --all oci:./my-app:latest docker://${host}/apps/my-app:latest`);
+  await drawer.getByRole('button', { name: 'Copy: Sign in' }).click();
+  await expect(drawer.getByRole('button', { name: 'Copy: Sign in' })).toHaveText('Copied ✓');
+  await page.keyboard.press('Escape');
+  await expect(drawer).toBeHidden();
+
+  const work = mkdtempSync(join(tmpdir(), 'berth-e2e-'));
+  sh('python3', [join(__dirname, '..', 'fixtures', 'make_layout.py'), join(work, 'my-app'), '2']);
+  const auth = join(work, 'auth.json');
+  runShown(login, ['--tls-verify=false', '--authfile', auth, '-p', adminPassword], work);
+  // An OCI layout's tag is in its index as "latest".
+  runShown(copy, ['--dest-tls-verify=false', '--authfile', auth], work);
+  await page.reload();
+  await expect(page.locator('tr[data-repository="my-app"]')).toContainText('1');
+
+  // Make Public: anonymous pulls work at once; Make Private: they stop at once.
+  const anonymousPull = () => {
+    try {
+      sh('skopeo', ['inspect', '--tls-verify=false', '--no-creds', `docker://${host}/apps/my-app:latest`]);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  expect(anonymousPull()).toBe(false);
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Make Public' }).click();
+  const visibility = page.locator('#visibility-dialog');
+  await expect(visibility).toContainText('Anyone, signed in or not, will be able to pull');
+  await shot(page, 'make-public');
+  await visibility.getByRole('button', { name: 'Make Public' }).click();
+  await expect(page.getByText('apps is now public.')).toBeVisible();
+  expect(anonymousPull()).toBe(true);
+  await page.getByRole('button', { name: 'Make Private' }).click();
+  await page.locator('#visibility-dialog').getByRole('button', { name: 'Make Private' }).click();
+  await expect(page.getByText('apps is now private.')).toBeVisible();
+  expect(anonymousPull()).toBe(false);
+
+  // A robot from View Credentials, and a login with its secret.
+  await page.getByRole('button', { name: 'View Credentials' }).click();
+  const credentials = page.locator('#credentials-dialog');
+  await credentials.getByLabel('New robot name').fill('ci');
+  await credentials.getByLabel('Permission').selectOption('push');
+  await credentials.getByRole('button', { name: 'Create robot' }).click();
+  const secret = (await credentials.locator('.robot-secret-value').textContent())!.trim();
+  expect(secret.length).toBeGreaterThan(30);
+  await expect(credentials.locator('tr[data-robot="ci"]')).toContainText('pull + push');
+  await expect(credentials.getByRole('link', { name: 'Download as Docker config.json' })).toHaveAttribute('download', 'config.json');
+  await shot(page, 'credentials');
+  sh('skopeo', ['login', '--tls-verify=false', '--authfile', join(work, 'robot.json'), '-u', 'robot$apps+ci', '-p', secret, host]);
+  sh('skopeo', ['inspect', '--tls-verify=false', '--authfile', join(work, 'robot.json'), `docker://${host}/apps/my-app:latest`]);
+  await page.keyboard.press('Escape');
+
+  // The viewer sees no management controls, and a forged request is refused.
+  const context = await browser.newContext({ baseURL });
+  const val = await context.newPage();
+  await signIn(val, 'val', 'val-password-1');
+  await val.goto('/r/apps');
+  await hydrated(val);
+  await expect(val.getByRole('button', { name: 'View Push Commands' })).toBeVisible();
+  await expect(val.getByRole('button', { name: 'Make Public' })).toHaveCount(0);
+  await expect(val.getByRole('heading', { name: 'Destroy registry' })).toHaveCount(0);
+  await val.getByRole('button', { name: 'View Credentials' }).click();
+  await expect(val.locator('#credentials-dialog')).toContainText('managed by the workspace');
+  await shot(val, 'registry-viewer');
+  const forged = await val.request.post('/console/fn/set_registry_visibility', {
+    headers: { Origin: baseURL! },
+    form: { registry: 'apps', visibility: 'public' },
+  });
+  expect(forged.status()).toBe(403);
+  await context.close();
+
+  // Destroy: a wrong name keeps the button disabled; the right one reports what went.
+  const destroy = page.getByRole('button', { name: 'Destroy this registry' });
+  await expect(destroy).toBeDisabled();
+  await page.getByLabel('Type apps to confirm').fill('app');
+  await expect(destroy).toBeDisabled();
+  await page.getByLabel('Type apps to confirm').fill('apps');
+  await expect(destroy).toBeEnabled();
+  await shot(page, 'destroy');
+  await destroy.click();
+  await expect(page.getByTestId('destroy-report')).toContainText('Registry apps destroyed: 1 repositories, 1 tags');
+});
