@@ -226,3 +226,49 @@ pub struct DestroyReport {
     pub tags: i64,
     pub size_bytes: i64,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Platform {
+    pub os: String,
+    pub architecture: String,
+    pub variant: Option<String>,
+    pub digest: String,
+    pub size_bytes: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Layer {
+    pub digest: String,
+    pub media_type: String,
+    pub size_bytes: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referrer {
+    pub digest: String,
+    pub artifact_type: Option<String>,
+    pub media_type: String,
+    pub size_bytes: i64,
+}
+
+/// One tag and the image it names, as the tag page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagDetail {
+    pub name: String,
+    pub repository: String,
+    pub digest: String,
+    pub media_type: String,
+    /// The config digest, which Docker calls the image ID.
+    pub image_id: Option<String>,
+    pub size_bytes: i64,
+    pub os: Option<String>,
+    pub architecture: Option<String>,
+    pub platforms: Vec<Platform>,
+    pub layers: Vec<Layer>,
+    pub history: Vec<String>,
+    pub labels: Vec<(String, String)>,
+    pub referrers: Vec<Referrer>,
+    pub pushed_at: Timestamp,
+    pub last_pulled_at: Option<Timestamp>,
+    pub pulls: i64,
+}

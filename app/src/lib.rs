@@ -55,6 +55,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/w/:ws/members") view=MembersPage ssr=SsrMode::Async />
                     <Route path=path!("/w/:ws/registries") view=RegistriesPage ssr=SsrMode::Async />
                     <Route path=path!("/r/:reg") view=RegistryPage ssr=SsrMode::Async />
+                    <Route path=path!("/r/:reg/repo/*repo") view=RepositoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/r/:reg/tag/*reference") view=TagPage ssr=SsrMode::Async />
                     <Route path=path!("/w/:ws/audit") view=AuditLogPage ssr=SsrMode::Async />
                     <Route path=path!("/w/:ws/settings") view=WorkspaceSettingsPage ssr=SsrMode::Async />
                 </ParentRoute>

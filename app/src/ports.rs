@@ -42,6 +42,12 @@ pub trait Console: Send + Sync + 'static {
     async fn regenerate_robot(&self, caller: &Caller, registry: &str, id: Id) -> Result<RobotSecret, Error>;
     async fn delete_robot(&self, caller: &Caller, registry: &str, id: Id) -> Result<(), Error>;
     async fn create_token(&self, caller: &Caller, new: NewToken) -> Result<TokenSecret, Error>;
+
+    /// `repository` is `REGISTRY/PATH`.
+    async fn list_tags(&self, caller: &Caller, repository: &str) -> Result<Vec<TagSummary>, Error>;
+    async fn tag_detail(&self, caller: &Caller, repository: &str, tag: &str) -> Result<TagDetail, Error>;
+    async fn delete_tag(&self, caller: &Caller, repository: &str, tag: &str) -> Result<(), Error>;
+    async fn delete_repository(&self, caller: &Caller, repository: &str) -> Result<(), Error>;
 }
 
 pub type SharedConsole = Arc<dyn Console>;

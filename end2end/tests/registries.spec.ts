@@ -96,8 +96,32 @@ test('registries: create, push with the drawer command, public and private, robo
   runShown(login, ['--tls-verify=false', '--authfile', auth, '-p', adminPassword], work);
   // An OCI layout's tag is in its index as "latest".
   runShown(copy, ['--dest-tls-verify=false', '--authfile', auth], work);
+  for (const tag of ['v2', 'v3']) {
+    sh('skopeo', ['copy', '--dest-tls-verify=false', '--authfile', auth, `oci:${join(work, 'my-app')}:latest`, `docker://${host}/apps/my-app:${tag}`]);
+  }
   await page.reload();
-  await expect(page.locator('tr[data-repository="my-app"]')).toContainText('1');
+  await expect(page.locator('tr[data-repository="my-app"]')).toContainText('3');
+
+  // The repository: select two tags and delete them; the tag page shows the image.
+  await page.locator('tr[data-repository="my-app"] a').click();
+  await expect(page).toHaveURL(/\/r\/apps\/repo\/my-app$/);
+  await hydrated(page);
+  await expect(page.locator('tr[data-tag]')).toHaveCount(3);
+  await shot(page, 'repository');
+  await page.getByLabel('Select v2').check();
+  await page.getByLabel('Select v3').check();
+  await page.getByRole('button', { name: 'Delete selected (2)' }).click();
+  await expect(page.locator('#confirm-delete-tags .confirm-list')).toHaveText(/v2[\s\S]*v3/);
+  await shot(page, 'delete-tags');
+  await page.locator('#confirm-delete-tags').getByRole('button', { name: 'Delete 2 tags' }).click();
+  await expect(page.getByText('Deleted 2 tags.')).toBeVisible();
+  await expect(page.locator('tr[data-tag]')).toHaveCount(1);
+  await page.locator('tr[data-tag="latest"] a').click();
+  await expect(page.getByRole('heading', { name: 'Layers (2)' })).toBeVisible();
+  await expect(page.getByText('ADD file0.bin /')).toBeVisible();
+  await expect(page.getByTestId('digest')).toHaveText(/^sha256:/);
+  await shot(page, 'tag');
+  await page.goto('/r/apps');
 
   // Make Public: anonymous pulls work at once; Make Private: they stop at once.
   const anonymousPull = () => {

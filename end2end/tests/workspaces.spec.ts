@@ -21,24 +21,24 @@ test('an owner creates a workspace and adds a viewer, who sees no management con
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Workspaces' }).click();
   await expect(page).toHaveURL(/\/workspaces$/);
   await hydrated(page);
-  await page.getByLabel('Name', { exact: true }).fill('acme');
-  await page.getByLabel('Display name (optional)').fill('Acme Corp');
+  await page.getByLabel('Name', { exact: true }).fill('globex');
+  await page.getByLabel('Display name (optional)').fill('Globex Corp');
   await page.getByRole('button', { name: 'Create workspace' }).click();
-  await expect(page.getByRole('status')).toHaveText('Workspace acme created. You are its owner.');
-  await expect(page.locator('tr[data-workspace="acme"]')).toContainText('Owner');
+  await expect(page.getByRole('status')).toHaveText('Workspace globex created. You are its owner.');
+  await expect(page.locator('tr[data-workspace="globex"]')).toContainText('Owner');
   await shot(page, 'workspaces');
 
   // The switcher lists it once the shell reloads.
   await page.goto('/');
   await hydrated(page);
   await page.getByRole('button', { name: /Workspace/ }).click();
-  await page.locator('#workspace-menu').getByRole('link', { name: /acme/ }).click();
-  await expect(page).toHaveURL(/\/w\/acme$/);
-  await expect(page.getByRole('heading', { name: 'Acme Corp' })).toBeVisible();
+  await page.locator('#workspace-menu').getByRole('link', { name: /globex/ }).click();
+  await expect(page).toHaveURL(/\/w\/globex$/);
+  await expect(page.getByRole('heading', { name: 'Globex Corp' })).toBeVisible();
   await shot(page, 'workspace-overview');
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).click();
-  await expect(page).toHaveURL(/\/w\/acme\/members$/);
+  await expect(page).toHaveURL(/\/w\/globex\/members$/);
   await hydrated(page);
   await page.getByLabel('Username').fill('vera');
   await page.getByLabel('Role', { exact: true }).selectOption('viewer');
@@ -48,9 +48,9 @@ test('an owner creates a workspace and adds a viewer, who sees no management con
   await shot(page, 'members-owner');
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
-  await expect(page).toHaveURL(/\/w\/acme\/audit$/);
+  await expect(page).toHaveURL(/\/w\/globex\/audit$/);
   await expect(page.locator('tr[data-action="member.add"]')).toContainText('vera');
-  await expect(page.locator('tr[data-action="workspace.create"]')).toContainText('acme');
+  await expect(page.locator('tr[data-action="workspace.create"]')).toContainText('globex');
   await shot(page, 'audit-log');
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
@@ -58,7 +58,7 @@ test('an owner creates a workspace and adds a viewer, who sees no management con
   await hydrated(page);
   const deleteButton = page.getByRole('button', { name: 'Delete this workspace' });
   await expect(deleteButton).toBeDisabled();
-  await page.getByLabel('Type acme to confirm').fill('acm');
+  await page.getByLabel('Type globex to confirm').fill('acm');
   await expect(deleteButton).toBeDisabled();
   await shot(page, 'workspace-settings');
 
@@ -66,8 +66,8 @@ test('an owner creates a workspace and adds a viewer, who sees no management con
   const context = await browser.newContext({ baseURL });
   const vera = await context.newPage();
   await signIn(vera, 'vera', 'vera-password-1');
-  await expect(vera.locator('.workspace-card')).toContainText('acme');
-  await vera.goto('/w/acme/members');
+  await expect(vera.locator('.workspace-card')).toContainText('globex');
+  await vera.goto('/w/globex/members');
   await expect(vera.locator('tr[data-member="vera"]')).toBeVisible();
   await expect(vera.getByText('Only owners can change the members of this workspace.')).toBeVisible();
   await expect(vera.getByRole('button', { name: 'Add member' })).toHaveCount(0);
@@ -78,13 +78,13 @@ test('an owner creates a workspace and adds a viewer, who sees no management con
   await expect(nav.getByRole('link', { name: 'Settings' })).toHaveCount(0);
   await shot(vera, 'members-viewer');
 
-  await vera.goto('/w/acme/audit');
+  await vera.goto('/w/globex/audit');
   await expect(vera.getByRole('alert')).toHaveText('Only workspace owners and managers may read the audit log.');
 
   // A forged request from the viewer's own session is refused by the server.
   const forged = await vera.request.post('/console/fn/set_member_role', {
     headers: { Origin: baseURL! },
-    form: { workspace: 'acme', username: 'vera', role: 'owner' },
+    form: { workspace: 'globex', username: 'vera', role: 'owner' },
   });
   expect(forged.status()).toBe(403);
   await context.close();

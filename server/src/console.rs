@@ -4,6 +4,7 @@
 
 use crate::auth::sign_in;
 use crate::services::Services;
+use crate::services::distribution::RepositoryName;
 use crate::state::AppState;
 use app::domain::Error;
 use app::domain::policy::Caller;
@@ -99,6 +100,22 @@ impl Console for Services {
     async fn create_token(&self, caller: &Caller, new: NewToken) -> Result<TokenSecret, Error> {
         Services::create_token(self, caller, new).await
     }
+    async fn list_tags(&self, caller: &Caller, repository: &str) -> Result<Vec<TagSummary>, Error> {
+        Services::list_repository_tags(self, caller, &repository_name(repository)?).await
+    }
+    async fn tag_detail(&self, caller: &Caller, repository: &str, tag: &str) -> Result<TagDetail, Error> {
+        Services::tag_detail(self, caller, &repository_name(repository)?, tag).await
+    }
+    async fn delete_tag(&self, caller: &Caller, repository: &str, tag: &str) -> Result<(), Error> {
+        Services::delete_repository_tag(self, caller, &repository_name(repository)?, tag).await
+    }
+    async fn delete_repository(&self, caller: &Caller, repository: &str) -> Result<(), Error> {
+        Services::delete_repository(self, caller, &repository_name(repository)?).await
+    }
+}
+
+fn repository_name(full: &str) -> Result<RepositoryName, Error> {
+    RepositoryName::parse(full).ok_or(Error::NotFound(app::domain::Resource::Repository))
 }
 
 pub fn routes(state: &AppState) -> Router<AppState> {

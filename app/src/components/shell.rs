@@ -7,50 +7,26 @@ use crate::components::notice::ErrorNotice;
 use crate::domain::model::Role;
 use crate::domain::policy::{Action, Target, user_may};
 use crate::dto::Me;
+use crate::error::ConsoleError;
 use crate::server_fns::account::get_me;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 use leptos_router::hooks::use_location;
 
-/// Loads the signed-in user once and provides it to every page below as context.
+/// The signed-in user, loaded once per page load. Pages await it inside their own
+/// `Suspend` (with their data), so the page outlet is never inside a boundary that
+/// could render it twice.
+#[derive(Clone, Copy)]
+pub struct CurrentUser(pub Resource<Result<Option<Me>, ConsoleError>>);
+
+pub fn use_current_user() -> Resource<Result<Option<Me>, ConsoleError>> {
+    expect_context::<CurrentUser>().0
+}
+
 #[component]
 pub fn ConsoleLayout() -> impl IntoView {
     let me = Resource::new(|| (), |_| get_me());
-    view! {
-        <Suspense fallback=|| view! { <div class="loading" aria-busy="true"></div> }>
-            {move || Suspend::new(async move {
-                match me.await {
-                    Ok(Some(me)) => {
-                        provide_context(me.clone());
-                        view! { <Shell me /> }.into_any()
-                    }
-                    Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
-                    Err(error) => {
-                        view! {
-                            <main class="standalone">
-                                <ErrorNotice error />
-                            </main>
-                        }
-                            .into_any()
-                    }
-                }
-            })}
-        </Suspense>
-    }
-}
-
-/// The workspace named by the current URL (`/w/{name}/…`), if any.
-fn current_workspace() -> Memo<Option<String>> {
-    let location = use_location();
-    Memo::new(move |_| {
-        let path = location.pathname.get();
-        path.strip_prefix("/w/").and_then(|rest| rest.split('/').next()).filter(|s| !s.is_empty()).map(str::to_string)
-    })
-}
-
-#[component]
-fn Shell(me: Me) -> impl IntoView {
-    let is_admin = me.is_admin;
+    provide_context(CurrentUser(me));
     let current = current_workspace();
     view! {
         <a class="skip-link" href="#main">
@@ -62,9 +38,22 @@ fn Shell(me: Me) -> impl IntoView {
                     <Logo />
                     <span>"Berth"</span>
                 </a>
-                <WorkspaceSwitcher me=me.clone() current />
-                <div class="topbar-spacer"></div>
-                <UserMenu me=me.clone() />
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match me.await {
+                            Ok(Some(me)) => {
+                                view! {
+                                    <WorkspaceSwitcher me=me.clone() current />
+                                    <div class="topbar-spacer"></div>
+                                    <UserMenu me />
+                                }
+                                    .into_any()
+                            }
+                            Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
             </header>
             <div class="frame">
                 <nav class="sidebar" aria-label="Main">
@@ -74,14 +63,23 @@ fn Shell(me: Me) -> impl IntoView {
                     <A href="/workspaces" exact=true>
                         "Workspaces"
                     </A>
-                    {move || current.get().map(|ws| view! { <WorkspaceNav me=me.clone() workspace=ws /> })}
-                    {is_admin
-                        .then(|| {
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let Ok(Some(me)) = me.await else { return ().into_any() };
+                            let is_admin = me.is_admin;
                             view! {
-                                <p class="nav-section">"Administration"</p>
-                                <A href="/admin/users">"Users"</A>
+                                {move || current.get().map(|ws| view! { <WorkspaceNav me=me.clone() workspace=ws /> })}
+                                {is_admin
+                                    .then(|| {
+                                        view! {
+                                            <p class="nav-section">"Administration"</p>
+                                            <A href="/admin/users">"Users"</A>
+                                        }
+                                    })}
                             }
+                                .into_any()
                         })}
+                    </Suspense>
                 </nav>
                 <main id="main" class="content" tabindex="-1">
                     <Outlet />
@@ -89,6 +87,15 @@ fn Shell(me: Me) -> impl IntoView {
             </div>
         </div>
     }
+}
+
+/// The workspace named by the current URL (`/w/{name}/…`), if any.
+fn current_workspace() -> Memo<Option<String>> {
+    let location = use_location();
+    Memo::new(move |_| {
+        let path = location.pathname.get();
+        path.strip_prefix("/w/").and_then(|rest| rest.split('/').next()).filter(|s| !s.is_empty()).map(str::to_string)
+    })
 }
 
 /// The current workspace's pages, as far as the user's role reaches.

@@ -13,8 +13,8 @@ pub fn use_workspace_name() -> impl Fn() -> String + Clone + Send + Sync + 'stat
 
 /// What the signed-in user may do in this workspace, from the same policy the server
 /// enforces (used only to hide controls).
-pub fn may(workspace: &Workspace, action: crate::domain::policy::Action) -> bool {
-    let Some(me) = use_context::<Me>() else { return false };
+pub fn may(me: Option<&Me>, workspace: &Workspace, action: crate::domain::policy::Action) -> bool {
+    let Some(me) = me else { return false };
     crate::domain::policy::user_may(
         &me.username,
         me.is_admin,

@@ -3,31 +3,15 @@
 //! everyone else whatever the browser sends).
 
 use crate::components::notice::{ErrorNotice, SuccessNotice};
-use crate::dto::{Me, UserRow};
+use crate::components::shell::use_current_user;
+use crate::dto::UserRow;
 use crate::server_fns::users::{CreateUser, ResetUserPassword, SetUserDisabled, list_users};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
-    let me = use_context::<Me>();
-    if !me.as_ref().is_some_and(|m| m.is_admin) {
-        #[cfg(feature = "ssr")]
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(axum::http::StatusCode::FORBIDDEN);
-        }
-        return view! {
-            <Title text="Users" />
-            <header class="page-header">
-                <h1>"Users"</h1>
-            </header>
-            <p class="notice error" role="alert">
-                "Only an instance administrator may manage users."
-            </p>
-        }
-            .into_any();
-    }
-    let me = me.map(|m| m.username).unwrap_or_default();
+    let user = use_current_user();
     let create = ServerAction::<CreateUser>::new();
     let toggle = ServerAction::<SetUserDisabled>::new();
     let reset = ServerAction::<ResetUserPassword>::new();
@@ -35,7 +19,6 @@ pub fn AdminUsersPage() -> impl IntoView {
         move || (create.version().get(), toggle.version().get(), reset.version().get()),
         |_| list_users(),
     );
-
     view! {
         <Title text="Users" />
         <header class="page-header">
@@ -70,20 +53,19 @@ pub fn AdminUsersPage() -> impl IntoView {
                         })
                 }}
                 <Transition fallback=|| view! { <p class="muted">"Loading users…"</p> }>
-                    {
-                        let me = me.clone();
-                        move || {
-                            let me = me.clone();
-                            Suspend::new(async move {
-                                match users.await {
-                                    Ok(list) => view! { <UsersTable users=list me toggle reset /> }.into_any(),
-                                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                                }
-                            })
+                    {move || Suspend::new(async move {
+                        let me = user.await.ok().flatten().map(|m| m.username).unwrap_or_default();
+                        match users.await {
+                            Ok(list) => view! { <UsersTable users=list me toggle reset /> }.into_any(),
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
                         }
-                    }
+                    })}
                 </Transition>
             </section>
+            <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+            let is_admin = user.await.ok().flatten().is_some_and(|m| m.is_admin);
+            is_admin.then(|| view! {
             <section class="card side" aria-labelledby="create-title">
                 <h2 id="create-title">"Create user"</h2>
                 <ActionForm action=create>
@@ -136,9 +118,11 @@ pub fn AdminUsersPage() -> impl IntoView {
                         })
                 }}
             </section>
+            })
+            })}
+            </Suspense>
         </div>
     }
-    .into_any()
 }
 
 #[component]

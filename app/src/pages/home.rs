@@ -1,3 +1,4 @@
+use crate::components::shell::use_current_user;
 use crate::components::workspace::RoleBadge;
 use crate::dto::Me;
 use leptos::prelude::*;
@@ -6,10 +7,21 @@ use leptos_meta::Title;
 /// The signed-in home: your workspaces, or where to start when you have none.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let me = use_context::<Me>();
-    let Some(me) = me else {
-        return ().into_any();
-    };
+    let user = use_current_user();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match user.await.ok().flatten() {
+                    Some(me) => view! { <Home me /> }.into_any(),
+                    None => ().into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Home(me: Me) -> impl IntoView {
     view! {
         <Title text="Home" />
         <header class="page-header">

@@ -2,10 +2,11 @@
 //! username, change roles and remove members.
 
 use crate::components::notice::{ErrorNotice, SuccessNotice};
+use crate::components::shell::use_current_user;
 use crate::components::workspace::{RoleBadge, WorkspaceHeader, may, use_workspace_name};
 use crate::domain::model::Role;
 use crate::domain::policy::Action;
-use crate::dto::{Member, Me};
+use crate::dto::Member;
 use crate::server_fns::workspaces::{RemoveMember, SetMemberRole, get_workspace, list_members};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,19 +24,20 @@ pub fn MembersPage() -> impl IntoView {
         },
         |(ws, _, _)| list_members(ws),
     );
-    let me = use_context::<Me>().map(|m| m.username).unwrap_or_default();
+    let user = use_current_user();
 
     view! {
         <Title text="Members" />
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || {
-                let me = me.clone();
                 Suspend::new(async move {
+                    let current = user.await.ok().flatten();
+                    let me = current.as_ref().map(|m| m.username.clone()).unwrap_or_default();
                     let ws = match workspace.await {
                         Ok(ws) => ws,
                         Err(error) => return view! { <ErrorNotice error /> }.into_any(),
                     };
-                    let manage = may(&ws, Action::ManageMembers);
+                    let manage = may(current.as_ref(), &ws, Action::ManageMembers);
                     let list = match members.await {
                         Ok(list) => list,
                         Err(error) => return view! { <ErrorNotice error /> }.into_any(),

@@ -3,6 +3,7 @@
 
 use crate::components::modal::Modal;
 use crate::components::notice::{ErrorNotice, SuccessNotice};
+use crate::components::shell::use_current_user;
 use crate::components::workspace::{WorkspaceHeader, may, use_workspace_name};
 use crate::domain::model::Visibility;
 use crate::domain::names::ResourceName;
@@ -22,6 +23,7 @@ pub fn RegistriesPage() -> impl IntoView {
     let name = use_workspace_name();
     let create = ServerAction::<CreateRegistry>::new();
     let delete = ServerAction::<DeleteRegistries>::new();
+    let user = use_current_user();
     let workspace = Resource::new(name.clone(), get_workspace);
     let registries = Resource::new(
         {
@@ -34,6 +36,7 @@ pub fn RegistriesPage() -> impl IntoView {
         <Title text="Registries" />
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let current = user.await.ok().flatten();
                 let ws = match workspace.await {
                     Ok(ws) => ws,
                     Err(error) => return view! { <ErrorNotice error /> }.into_any(),
@@ -42,7 +45,7 @@ pub fn RegistriesPage() -> impl IntoView {
                     Ok(list) => list,
                     Err(error) => return view! { <ErrorNotice error /> }.into_any(),
                 };
-                let manage = may(&ws, Action::CreateRegistry);
+                let manage = may(current.as_ref(), &ws, Action::CreateRegistry);
                 let workspace_name = ws.name.clone();
                 view! {
                     <WorkspaceHeader workspace=ws subtitle="Registries" />

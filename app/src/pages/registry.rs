@@ -6,6 +6,7 @@ use crate::components::credentials::Credentials;
 use crate::components::copy::CopyButton;
 use crate::components::modal::Modal;
 use crate::components::notice::{ErrorNotice, SuccessNotice};
+use crate::components::shell::use_current_user;
 use crate::components::push_commands::PushCommands;
 use crate::domain::model::Visibility;
 use crate::domain::policy::{Action, Target, user_may};
@@ -33,13 +34,13 @@ pub fn RegistryPage() -> impl IntoView {
             Ok::<_, crate::error::ConsoleError>((registry, repositories))
         },
     );
-    let me = use_context::<Me>();
+    let user = use_current_user();
 
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || {
-                let me = me.clone();
                 Suspend::new(async move {
+                    let me = user.await.ok().flatten();
                     if let Some(Ok(report)) = destroy.value().get() {
                         return view! {
                             <Title text="Registry destroyed" />
@@ -152,7 +153,7 @@ fn Manage(
                 <dd>{registry.last_push_at.map(|t| t.to_string()).unwrap_or_else(|| "Never".to_string())}</dd>
             </dl>
         </section>
-        <Repositories repositories endpoint=registry.endpoint.clone() />
+        <Repositories repositories endpoint=registry.endpoint.clone() registry=registry.name.clone() />
         {manage.then(|| view! { <Destroy registry=registry.name.clone() destroy /> })}
 
         <Modal open=show_visibility id="visibility-dialog" title=if is_public { "Make this registry private?" } else { "Make this registry public?" }>
@@ -190,7 +191,7 @@ fn Manage(
 }
 
 #[component]
-fn Repositories(repositories: Vec<RepositorySummary>, endpoint: String) -> impl IntoView {
+fn Repositories(repositories: Vec<RepositorySummary>, endpoint: String, registry: String) -> impl IntoView {
     let filter = RwSignal::new(String::new());
     let body = if repositories.is_empty() {
         view! {
@@ -222,7 +223,7 @@ fn Repositories(repositories: Vec<RepositorySummary>, endpoint: String) -> impl 
                                 let name = r.name.clone();
                                 view! {
                                     <tr data-repository=r.name.clone() hidden=move || !name.contains(&filter.get())>
-                                        <td class="mono">{r.name.clone()}</td>
+                                        <td class="mono"><a href=format!("/r/{registry}/repo/{}", r.name)>{r.name.clone()}</a></td>
                                         <td>{r.tags}</td>
                                         <td>{human_bytes(r.size_bytes)}</td>
                                         <td>{r.pulls}</td>

@@ -2,6 +2,7 @@
 //! name. Owners (and administrators) only.
 
 use crate::components::notice::{ErrorNotice, SuccessNotice};
+use crate::components::shell::use_current_user;
 use crate::components::workspace::{WorkspaceHeader, may, use_workspace_name};
 use crate::domain::policy::Action;
 use crate::server_fns::workspaces::{DeleteWorkspace, UpdateWorkspace, get_workspace};
@@ -13,17 +14,19 @@ pub fn WorkspaceSettingsPage() -> impl IntoView {
     let name = use_workspace_name();
     let rename = ServerAction::<UpdateWorkspace>::new();
     let delete = ServerAction::<DeleteWorkspace>::new();
+    let user = use_current_user();
     let workspace = Resource::new(move || (name(), rename.version().get()), |(ws, _)| get_workspace(ws));
 
     view! {
         <Title text="Workspace settings" />
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let current = user.await.ok().flatten();
                 let ws = match workspace.await {
                     Ok(ws) => ws,
                     Err(error) => return view! { <ErrorNotice error /> }.into_any(),
                 };
-                if !may(&ws, Action::UpdateWorkspace) {
+                if !may(current.as_ref(), &ws, Action::UpdateWorkspace) {
                     return view! {
                         <WorkspaceHeader workspace=ws subtitle="Settings" />
                         <p class="notice error" role="alert">"Only a workspace owner may change its settings."</p>

@@ -1,15 +1,14 @@
 //! Workspaces: the ones you belong to (an administrator sees all), and creating one.
 
 use crate::components::notice::{ErrorNotice, SuccessNotice};
-use crate::dto::Me;
+use crate::components::shell::use_current_user;
 use crate::server_fns::workspaces::{CreateWorkspace, list_workspaces};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn WorkspacesPage() -> impl IntoView {
-    let me = use_context::<Me>();
-    let may_create = me.as_ref().is_some_and(|m| m.may_create_workspaces);
+    let user = use_current_user();
     let create = ServerAction::<CreateWorkspace>::new();
     let workspaces = Resource::new(move || create.version().get(), |_| list_workspaces());
 
@@ -77,8 +76,10 @@ pub fn WorkspacesPage() -> impl IntoView {
                     })}
                 </Transition>
             </section>
-            {may_create
-                .then(|| {
+            <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let may_create = user.await.ok().flatten().is_some_and(|m| m.may_create_workspaces);
+                may_create.then(|| {
                     view! {
                         <section class="card side" aria-labelledby="create-ws-title">
                             <h2 id="create-ws-title">"Create workspace"</h2>
@@ -123,7 +124,9 @@ pub fn WorkspacesPage() -> impl IntoView {
                             }}
                         </section>
                     }
-                })}
+                })
+            })}
+            </Suspense>
         </div>
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod registries;
+pub mod repositories;
 pub mod users;
 pub mod workspaces;
 

@@ -56,6 +56,7 @@ pub async fn repository_path(
             services.delete_repository(&caller, &name).await?;
             Ok(StatusCode::NO_CONTENT.into_response())
         }
+        (Method::GET, Target::Tag(name, tag)) => Ok(Json(services.tag_detail(&caller, &name, &tag).await?).into_response()),
         (Method::DELETE, Target::Tag(name, tag)) => {
             services.delete_repository_tag(&caller, &name, &tag).await?;
             Ok(StatusCode::NO_CONTENT.into_response())

@@ -534,3 +534,25 @@ impl Db {
             .map_err(internal("delete repository"))
     }
 }
+
+impl Db {
+    pub async fn find_tag(&self, repository_id: i64, name: &str) -> Result<Option<TagRecord>, Error> {
+        let row = sqlx::query("SELECT name, manifest_digest, pushed_at, pulls, last_pulled_at FROM tags WHERE repository_id = $1 AND name = $2")
+            .bind(repository_id)
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(internal("find tag"))?;
+        let Some(row) = row else { return Ok(None) };
+        let digest: String = row.try_get("manifest_digest").map_err(internal("decode tag"))?;
+        let size_bytes = self.manifest_size(repository_id, &digest).await?;
+        Ok(Some(TagRecord {
+            name: row.try_get("name").map_err(internal("decode tag"))?,
+            digest,
+            pushed_at: row.try_get("pushed_at").map_err(internal("decode tag"))?,
+            pulls: row.try_get("pulls").map_err(internal("decode tag"))?,
+            last_pulled_at: row.try_get("last_pulled_at").map_err(internal("decode tag"))?,
+            size_bytes,
+        }))
+    }
+}

@@ -12,6 +12,7 @@ pub mod members;
 pub mod pulls;
 pub mod registry_tokens;
 pub mod repositories;
+pub mod tag_details;
 pub mod registries;
 pub mod robots;
 pub mod tokens;

@@ -20,6 +20,8 @@ async fn every_page_s_html_contains_its_data_before_hydration() {
         ("/w/acme/audit", vec!["registry.create"]),
         ("/r/apps", vec![endpoint.as_str(), "data-repository=\"team/api\"", "View Push Commands"]),
         ("/admin/users", vec!["data-username=\"admin\""]),
+        ("/r/apps/repo/team/api", vec!["data-tag=\"v1\"", "Delete repository"]),
+        ("/r/apps/tag/team/api:v1", vec!["sha256:", "Layers (1)", "application/vnd.oci.image.manifest.v1+json"]),
     ];
     for (path, expected) in pages {
         let response = admin.get(berth.url(path)).send().await.unwrap();

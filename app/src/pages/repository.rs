@@ -1,0 +1,270 @@
+//! A repository: its tags (sortable, paged, several deletable at once after one
+//! confirmation), pull commands per tag, and deleting the whole repository.
+
+use crate::components::copy::{CopyBlock, CopyButton};
+use crate::components::modal::Modal;
+use crate::components::notice::{ErrorNotice, SuccessNotice};
+use crate::components::shell::use_current_user;
+use crate::domain::model::Visibility;
+use crate::domain::policy::{Action, Target, user_may};
+use crate::domain::time::human_bytes;
+use crate::dto::{Me, Registry, TagSummary};
+use crate::server_fns::registries::get_registry;
+use crate::server_fns::repositories::{DeleteRepository, DeleteTags, list_tags};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+const PAGE_SIZE: usize = 50;
+
+/// May the signed-in user delete content in this registry?
+pub(crate) fn may_delete(me: Option<&Me>, registry: &Registry) -> bool {
+    let Some(me) = me else { return false };
+    let role = me.workspaces.iter().find(|w| w.name == registry.workspace).map(|w| w.role);
+    let target = Target::Registry { registry_id: 0, public: registry.visibility == Visibility::Public, role };
+    user_may(&me.username, me.is_admin, Action::DeleteContent, target)
+}
+
+#[component]
+pub fn RepositoryPage() -> impl IntoView {
+    let params = use_params_map();
+    let registry_name = move || params.read().get("reg").unwrap_or_default();
+    let path = move || params.read().get("repo").unwrap_or_default();
+    let user = use_current_user();
+    let delete_tags = ServerAction::<DeleteTags>::new();
+    let delete_repository = ServerAction::<DeleteRepository>::new();
+    let data = Resource::new(
+        move || (registry_name(), path(), delete_tags.version().get()),
+        |(reg, path, _)| async move {
+            let registry = get_registry(reg.clone()).await?;
+            let tags = list_tags(format!("{reg}/{path}")).await?;
+            Ok::<_, crate::error::ConsoleError>((registry, tags))
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || {
+                let path = path();
+                Suspend::new(async move {
+                    let me = user.await.ok().flatten();
+                    if let Some(Ok(())) = delete_repository.value().get() {
+                        return view! {
+                            <p class="notice success" role="status">{format!("Repository {path} deleted.")}</p>
+                            <a class="button" href=format!("/r/{}", registry_name())>"Back to the registry"</a>
+                        }
+                            .into_any();
+                    }
+                    match data.await {
+                        Ok((registry, tags)) => {
+                            let manage = may_delete(me.as_ref(), &registry);
+                            view! { <Tags registry path tags manage delete_tags delete_repository /> }.into_any()
+                        }
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum SortKey {
+    Name,
+    Pushed,
+    Size,
+    Pulls,
+}
+
+#[component]
+fn Tags(
+    registry: Registry,
+    path: String,
+    tags: Vec<TagSummary>,
+    manage: bool,
+    delete_tags: ServerAction<DeleteTags>,
+    delete_repository: ServerAction<DeleteRepository>,
+) -> impl IntoView {
+    let image = format!("{}/{path}", registry.endpoint);
+    let full = format!("{}/{path}", registry.name);
+    let sort = RwSignal::new(SortKey::Pushed);
+    let page = RwSignal::new(0usize);
+    let selected = RwSignal::new(Vec::<String>::new());
+    let confirming = RwSignal::new(false);
+    let all = StoredValue::new(tags);
+    let sorted = Memo::new(move |_| {
+        let mut rows = all.get_value();
+        match sort.get() {
+            SortKey::Name => rows.sort_by(|a, b| a.name.cmp(&b.name)),
+            SortKey::Pushed => rows.sort_by(|a, b| b.pushed_at.cmp(&a.pushed_at)),
+            SortKey::Size => rows.sort_by(|a, b| b.size_bytes.cmp(&a.size_bytes)),
+            SortKey::Pulls => rows.sort_by(|a, b| b.pulls.cmp(&a.pulls)),
+        }
+        rows
+    });
+    let pages = move || sorted.with(|r| r.len().div_ceil(PAGE_SIZE).max(1));
+    let sort_button = move |key: SortKey, label: &'static str| {
+        view! {
+            <button type="button" class="sort" aria-pressed=move || (sort.get() == key).to_string() on:click=move |_| sort.set(key)>
+                {label}
+            </button>
+        }
+    };
+    let (repo_full, tags_full) = (full.clone(), full.clone());
+    let registry_link = format!("/r/{}", registry.name);
+    let image_for_rows = image.clone();
+    let tag_link_base = format!("/r/{}/tag/{path}", registry.name);
+
+    view! {
+        <Title text=path.clone() />
+        <header class="page-header">
+            <div>
+                <p class="eyebrow">
+                    <a href=registry_link.clone()>{registry.name.clone()}</a>
+                    " · Repository"
+                </p>
+                <h1 class="mono">{path.clone()}</h1>
+            </div>
+        </header>
+        <section class="card" aria-label="Pull">
+            <p class="command-label">"Pull the newest tag"</p>
+            <CopyBlock text=format!("docker pull {image}:{}", sorted.with_untracked(|r| r.first().map(|t| t.name.clone()).unwrap_or_else(|| "latest".into()))) label="Copy pull command" />
+        </section>
+        {move || {
+            delete_tags
+                .value()
+                .get()
+                .map(|result| match result {
+                    Ok(n) => view! { <SuccessNotice message=format!("Deleted {n} tags.") /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                })
+        }}
+        <section class="card" aria-labelledby="tags-title">
+            <div class="section-header">
+                <h2 id="tags-title">{move || format!("Tags ({})", sorted.with(Vec::len))}</h2>
+                {manage
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="button danger-outline"
+                                disabled=move || selected.with(Vec::is_empty)
+                                on:click=move |_| confirming.set(true)
+                            >
+                                {move || format!("Delete selected ({})", selected.with(Vec::len))}
+                            </button>
+                        }
+                    })}
+            </div>
+            <div class="table-wrap">
+                <table class="table">
+                    <thead>
+                        <tr>
+                            {manage.then(|| view! { <th scope="col"><span class="visually-hidden">"Select"</span></th> })}
+                            <th scope="col">{sort_button(SortKey::Name, "Tag")}</th>
+                            <th scope="col">"Digest"</th>
+                            <th scope="col">{sort_button(SortKey::Size, "Size")}</th>
+                            <th scope="col">{sort_button(SortKey::Pushed, "Pushed")}</th>
+                            <th scope="col">"Last pulled"</th>
+                            <th scope="col">{sort_button(SortKey::Pulls, "Pulls")}</th>
+                            <th scope="col">"Pull"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            let start = page.get().min(pages() - 1) * PAGE_SIZE;
+                            sorted
+                                .with(|rows| rows.iter().skip(start).take(PAGE_SIZE).cloned().collect::<Vec<_>>())
+                                .into_iter()
+                                .map(|t| {
+                                    let (check_name, checked_name) = (t.name.clone(), t.name.clone());
+                                    let short = t.digest.split(':').nth(1).map(|h| h[..12.min(h.len())].to_string()).unwrap_or_default();
+                                    let pull = format!("docker pull {}:{}", image_for_rows, t.name);
+                                    view! {
+                                        <tr data-tag=t.name.clone()>
+                                            {manage
+                                                .then(move || {
+                                                    view! {
+                                                        <td>
+                                                            <input
+                                                                type="checkbox"
+                                                                aria-label=format!("Select {check_name}")
+                                                                prop:checked=move || selected.with(|s| s.contains(&checked_name))
+                                                                on:change=move |_| {
+                                                                    let name = check_name.clone();
+                                                                    selected.update(|s| match s.iter().position(|n| *n == name) {
+                                                                        Some(i) => { s.remove(i); }
+                                                                        None => s.push(name),
+                                                                    })
+                                                                }
+                                                            />
+                                                        </td>
+                                                    }
+                                                })}
+                                            <td><a href=format!("{tag_link_base}:{}", t.name)><strong>{t.name.clone()}</strong></a></td>
+                                            <td class="mono inline">{short} <CopyButton text=t.digest.clone() label=format!("Copy digest of {}", t.name) /></td>
+                                            <td>{human_bytes(t.size_bytes)}</td>
+                                            <td>{t.pushed_at.to_string()}</td>
+                                            <td>{t.last_pulled_at.map(|x| x.to_string()).unwrap_or_else(|| "Never".into())}</td>
+                                            <td>{t.pulls}</td>
+                                            <td><CopyButton text=pull label=format!("Copy pull command for {}", t.name) /></td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </tbody>
+                </table>
+            </div>
+            <nav class="pager" aria-label="Pages">
+                <button type="button" class="button small" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p -= 1)>"← Previous"</button>
+                <span class="muted small">{move || format!("Page {} of {}", page.get().min(pages() - 1) + 1, pages())}</span>
+                <button type="button" class="button small" disabled=move || page.get() + 1 >= pages() on:click=move |_| page.update(|p| *p += 1)>"Next →"</button>
+            </nav>
+        </section>
+        {manage.then(|| view! { <DeleteRepositoryForm full=repo_full path=path.clone() delete_repository /> })}
+        <Modal open=confirming id="confirm-delete-tags" title="Delete tags?">
+            <p>"These tags will be deleted:"</p>
+            <ul class="confirm-list">
+                {move || selected.get().into_iter().map(|n| view! { <li><strong>{n}</strong></li> }).collect_view()}
+            </ul>
+            <div class="dialog-actions">
+                <button type="button" class="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                <button
+                    type="button"
+                    class="button danger"
+                    on:click={
+                        let tags_full = tags_full.clone();
+                        move |_| {
+                            delete_tags.dispatch(DeleteTags { repository: tags_full.clone(), tags: selected.get_untracked() });
+                            selected.set(Vec::new());
+                            confirming.set(false);
+                        }
+                    }
+                >
+                    {move || format!("Delete {} tags", selected.with(Vec::len))}
+                </button>
+            </div>
+        </Modal>
+    }
+}
+
+#[component]
+fn DeleteRepositoryForm(full: String, path: String, delete_repository: ServerAction<DeleteRepository>) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let expected = path.clone();
+    view! {
+        <section class="card danger-zone" aria-labelledby="delete-repo-title">
+            <h2 id="delete-repo-title">"Delete repository"</h2>
+            <p>"Every tag and manifest in this repository goes. This cannot be undone."</p>
+            <ActionForm action=delete_repository>
+                <div class="form narrow">
+                    <input type="hidden" name="repository" value=full />
+                    <label for="confirm-repository">"Type " <code>{path.clone()}</code> " to confirm"</label>
+                    <input id="confirm-repository" name="confirm" autocomplete="off" on:input=move |ev| typed.set(event_target_value(&ev)) />
+                    <button type="submit" class="button danger" disabled=move || typed.get() != expected>"Delete this repository"</button>
+                </div>
+            </ActionForm>
+            {move || delete_repository.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+        </section>
+    }
+}

@@ -1,0 +1,41 @@
+use crate::dto::{TagDetail, TagSummary};
+use crate::error::ConsoleError;
+use leptos::prelude::*;
+
+/// `repository` is `REGISTRY/PATH` everywhere here.
+#[server(prefix = "/console/fn", endpoint = "list_tags")]
+pub async fn list_tags(repository: String) -> Result<Vec<TagSummary>, ConsoleError> {
+    use super::ssr::*;
+    let caller = caller().await?;
+    console()?.list_tags(&caller, &repository).await.map_err(fail)
+}
+
+#[server(prefix = "/console/fn", endpoint = "get_tag")]
+pub async fn get_tag(repository: String, tag: String) -> Result<TagDetail, ConsoleError> {
+    use super::ssr::*;
+    let caller = caller().await?;
+    console()?.tag_detail(&caller, &repository, &tag).await.map_err(fail)
+}
+
+#[server(prefix = "/console/fn", endpoint = "delete_tags")]
+pub async fn delete_tags(repository: String, tags: Vec<String>) -> Result<usize, ConsoleError> {
+    use super::ssr::*;
+    let caller = caller().await?;
+    let console = console()?;
+    for tag in &tags {
+        console.delete_tag(&caller, &repository, tag).await.map_err(fail)?;
+    }
+    Ok(tags.len())
+}
+
+/// `confirm` must repeat the repository's path.
+#[server(prefix = "/console/fn", endpoint = "delete_repository")]
+pub async fn delete_repository(repository: String, confirm: String) -> Result<(), ConsoleError> {
+    use super::ssr::*;
+    let caller = caller().await?;
+    let path = repository.split_once('/').map(|(_, p)| p).unwrap_or_default();
+    if confirm.trim() != path {
+        return Err(fail(crate::domain::Error::invalid("confirm", "type the repository's name to delete it")));
+    }
+    console()?.delete_repository(&caller, &repository).await.map_err(fail)
+}
