@@ -216,6 +216,9 @@ pub struct TagSummary {
     pub pushed_at: Timestamp,
     pub pulls: i64,
     pub last_pulled_at: Option<Timestamp>,
+    /// `os/arch`, or the platforms of an index.
+    #[serde(default)]
+    pub platform: Option<String>,
 }
 
 /// What destroying a registry removed.

@@ -116,12 +116,20 @@ test('registries: create, push with the drawer command, public and private, robo
   await page.locator('#confirm-delete-tags').getByRole('button', { name: 'Delete 2 tags' }).click();
   await expect(page.getByText('Deleted 2 tags.')).toBeVisible();
   await expect(page.locator('tr[data-tag]')).toHaveCount(1);
+  await expect(page.locator('tr[data-tag="latest"]')).toContainText('linux/amd64');
   await page.locator('tr[data-tag="latest"] a').click();
   await expect(page.getByRole('heading', { name: 'Layers (2)' })).toBeVisible();
   await expect(page.getByText('ADD file0.bin /')).toBeVisible();
   await expect(page.getByTestId('digest')).toHaveText(/^sha256:/);
   await shot(page, 'tag');
+
+  // At phone width the page still works: the actions stay reachable.
+  await page.setViewportSize({ width: 390, height: 844 });
   await page.goto('/r/apps');
+  await hydrated(page);
+  await expect(page.getByRole('button', { name: 'View Push Commands' })).toBeVisible();
+  await shot(page, 'registry-phone');
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // Make Public: anonymous pulls work at once; Make Private: they stop at once.
   const anonymousPull = () => {

@@ -163,6 +163,7 @@ fn Tags(
                             <th scope="col">{sort_button(SortKey::Name, "Tag")}</th>
                             <th scope="col">"Digest"</th>
                             <th scope="col">{sort_button(SortKey::Size, "Size")}</th>
+                            <th scope="col">"OS/Arch"</th>
                             <th scope="col">{sort_button(SortKey::Pushed, "Pushed")}</th>
                             <th scope="col">"Last pulled"</th>
                             <th scope="col">{sort_button(SortKey::Pulls, "Pulls")}</th>
@@ -203,6 +204,7 @@ fn Tags(
                                             <td><a href=format!("{tag_link_base}:{}", t.name)><strong>{t.name.clone()}</strong></a></td>
                                             <td class="mono inline">{short} <CopyButton text=t.digest.clone() label=format!("Copy digest of {}", t.name) /></td>
                                             <td>{human_bytes(t.size_bytes)}</td>
+                                            <td>{t.platform.clone().unwrap_or_else(|| "—".into())}</td>
                                             <td>{t.pushed_at.to_string()}</td>
                                             <td>{t.last_pulled_at.map(|x| x.to_string()).unwrap_or_else(|| "Never".into())}</td>
                                             <td>{t.pulls}</td>

@@ -74,6 +74,8 @@ pub struct NewManifest<'a> {
     pub blob_references: &'a [String],
     pub manifest_references: &'a [String],
     pub tag: Option<&'a str>,
+    pub image_size: i64,
+    pub platform: Option<&'a str>,
     pub now: i64,
 }
 
@@ -207,8 +209,8 @@ impl Db {
         let mut tx = self.pool().begin().await.map_err(internal("begin put manifest"))?;
         let inserted = sqlx::query(
             "INSERT INTO manifests (repository_id, digest, media_type, artifact_type, size, content, subject_digest,
-                                    config_digest, annotations, pushed_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                    config_digest, annotations, pushed_at, image_size, platform)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
              ON CONFLICT (repository_id, digest) DO NOTHING",
         )
         .bind(new.repository_id)
@@ -221,6 +223,8 @@ impl Db {
         .bind(new.config_digest)
         .bind(new.annotations)
         .bind(new.now)
+        .bind(new.image_size)
+        .bind(new.platform)
         .execute(&mut *tx)
         .await
         .map_err(internal("insert manifest"))?;
@@ -415,6 +419,7 @@ pub struct TagRecord {
     pub pulls: i64,
     pub last_pulled_at: Option<i64>,
     pub size_bytes: i64,
+    pub platform: Option<String>,
 }
 
 /// Blob bytes a set of manifests needs, each blob counted once: the blobs of the
@@ -485,28 +490,43 @@ impl Db {
         ))
     }
 
+    /// Every tag with its image's size and platform, in one query.
     pub async fn list_tag_records(&self, repository_id: i64) -> Result<Vec<TagRecord>, Error> {
         let rows = sqlx::query(
-            "SELECT name, manifest_digest, pushed_at, pulls, last_pulled_at FROM tags WHERE repository_id = $1 ORDER BY name",
+            "SELECT t.name, t.manifest_digest, t.pushed_at, t.pulls, t.last_pulled_at,
+                    COALESCE(m.image_size, 0) AS image_size, m.platform
+             FROM tags t LEFT JOIN manifests m ON m.repository_id = t.repository_id AND m.digest = t.manifest_digest
+             WHERE t.repository_id = $1 ORDER BY t.name",
         )
         .bind(repository_id)
         .fetch_all(self.pool())
         .await
         .map_err(internal("list tag records"))?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let digest: String = row.try_get("manifest_digest").map_err(internal("decode tag"))?;
-            let size_bytes = self.manifest_size(repository_id, &digest).await?;
-            out.push(TagRecord {
-                name: row.try_get("name").map_err(internal("decode tag"))?,
-                digest,
-                pushed_at: row.try_get("pushed_at").map_err(internal("decode tag"))?,
-                pulls: row.try_get("pulls").map_err(internal("decode tag"))?,
-                last_pulled_at: row.try_get("last_pulled_at").map_err(internal("decode tag"))?,
-                size_bytes,
+        rows.iter()
+            .map(|row| {
+                Ok(TagRecord {
+                    name: row.try_get("name")?,
+                    digest: row.try_get("manifest_digest")?,
+                    pushed_at: row.try_get("pushed_at")?,
+                    pulls: row.try_get("pulls")?,
+                    last_pulled_at: row.try_get("last_pulled_at")?,
+                    size_bytes: row.try_get("image_size")?,
+                    platform: row.try_get("platform")?,
+                })
             })
-        }
-        Ok(out)
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(internal("decode tag records"))
+    }
+
+    /// The stored image size of a manifest (0 when unknown).
+    pub async fn manifest_image_size(&self, repository_id: i64, digest: &str) -> Result<i64, Error> {
+        let row = sqlx::query("SELECT COALESCE(image_size, 0) AS size FROM manifests WHERE repository_id = $1 AND digest = $2")
+            .bind(repository_id)
+            .bind(digest)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(internal("manifest image size"))?;
+        row.map(|r| r.try_get::<i64, _>("size")).transpose().map(Option::unwrap_or_default).map_err(internal("decode size"))
     }
 
     /// Compressed bytes of an image: its distinct blobs (for an index, its
@@ -553,6 +573,7 @@ impl Db {
             pulls: row.try_get("pulls").map_err(internal("decode tag"))?,
             last_pulled_at: row.try_get("last_pulled_at").map_err(internal("decode tag"))?,
             size_bytes,
+            platform: None,
         }))
     }
 }

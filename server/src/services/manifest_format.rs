@@ -37,6 +37,10 @@ pub struct ParsedManifest {
     pub subject: Option<String>,
     /// The manifest's annotations, as JSON, when it has any.
     pub annotations: Option<String>,
+    /// Bytes the descriptors declare: config and layers.
+    pub declared_size: i64,
+    /// `os/arch` of each platform an index lists.
+    pub platforms: Vec<String>,
 }
 
 fn invalid(message: impl Into<String>) -> Error {
@@ -94,6 +98,7 @@ pub fn parse(content: &[u8], content_type: Option<&str>) -> Result<ParsedManifes
             let (config_digest, config_type) = descriptor(config, "config")?;
             parsed.blobs.push(config_digest.clone());
             parsed.config_digest = Some(config_digest);
+            parsed.declared_size += config.get("size").and_then(Value::as_i64).unwrap_or(0);
             let layers = match object.get("layers") {
                 Some(Value::Array(layers)) => layers.as_slice(),
                 None if media_type == OCI_MANIFEST => &[],
@@ -101,6 +106,7 @@ pub fn parse(content: &[u8], content_type: Option<&str>) -> Result<ParsedManifes
             };
             for (i, layer) in layers.iter().enumerate() {
                 let (digest, layer_type) = descriptor(layer, &format!("layers[{i}]"))?;
+                parsed.declared_size += layer.get("size").and_then(Value::as_i64).unwrap_or(0);
                 if !FOREIGN_LAYERS.contains(&layer_type.as_str()) {
                     parsed.blobs.push(digest);
                 }
@@ -117,6 +123,10 @@ pub fn parse(content: &[u8], content_type: Option<&str>) -> Result<ParsedManifes
             };
             for (i, child) in manifests.iter().enumerate() {
                 parsed.manifests.push(descriptor(child, &format!("manifests[{i}]"))?.0);
+                let platform = &child["platform"];
+                if let (Some(os), Some(arch)) = (platform["os"].as_str(), platform["architecture"].as_str()) {
+                    parsed.platforms.push(format!("{os}/{arch}"));
+                }
             }
         }
         _ => {}

@@ -43,6 +43,7 @@ impl Services {
                 pushed_at: Timestamp(t.pushed_at),
                 pulls: t.pulls,
                 last_pulled_at: t.last_pulled_at.map(Timestamp),
+                platform: t.platform,
             })
             .collect())
     }

@@ -93,7 +93,7 @@ impl Services {
         })
     }
 
-    async fn read_config(&self, digest: &Digest) -> Result<Value, Error> {
+    pub(crate) async fn read_config(&self, digest: &Digest) -> Result<Value, Error> {
         match self.blobs.blob_size(digest).await.map_err(storage("stat config"))? {
             Some(size) if size as usize <= MAX_CONFIG_BYTES => {}
             _ => return Ok(Value::Null),

@@ -87,6 +87,7 @@ impl Services {
         }
 
         let digest_text = digest.to_string();
+        let (image_size, platform) = self.summarize(repository.id, &parsed).await?;
         self.db
             .put_manifest(NewManifest {
                 repository_id: repository.id,
@@ -100,10 +101,37 @@ impl Services {
                 blob_references: &parsed.blobs,
                 manifest_references: &parsed.manifests,
                 tag: reference.tag(),
+                image_size,
+                platform: platform.as_deref(),
                 now: now_ms(),
             })
             .await?;
         Ok(PushedManifest { digest, subject: parsed.subject })
+    }
+
+    /// The image's compressed size and platform, worked out once at push time: from
+    /// the descriptors and the (small) config blob for an image, from the listed
+    /// manifests for an index.
+    async fn summarize(&self, repository_id: i64, parsed: &manifest_format::ParsedManifest) -> Result<(i64, Option<String>), Error> {
+        if !parsed.manifests.is_empty() {
+            let mut size = 0;
+            for child in &parsed.manifests {
+                size += self.db.manifest_image_size(repository_id, child).await?;
+            }
+            let platform = (!parsed.platforms.is_empty()).then(|| parsed.platforms.join(", "));
+            return Ok((size, platform));
+        }
+        let platform = match parsed.config_digest.as_deref().and_then(Digest::parse) {
+            Some(config) => {
+                let document = self.read_config(&config).await?;
+                match (document["os"].as_str(), document["architecture"].as_str()) {
+                    (Some(os), Some(arch)) => Some(format!("{os}/{arch}")),
+                    _ => None,
+                }
+            }
+            None => None,
+        };
+        Ok((parsed.declared_size, platform))
     }
 
     /// The manifest named by `reference`. A `GET` (`count_pull`) is counted as a pull.
