@@ -20,6 +20,8 @@ pub struct Config {
     pub trust_proxy_headers: bool,
     /// Let every user create workspaces (otherwise only administrators may).
     pub allow_user_workspaces: bool,
+    /// Garbage collection leaves blobs touched more recently than this alone.
+    pub gc_grace_ms: i64,
     pub log_format: LogFormat,
 }
 
@@ -104,6 +106,7 @@ struct FileConfig {
     admin_password: Option<String>,
     trust_proxy_headers: Option<bool>,
     allow_user_workspaces: Option<bool>,
+    gc_grace_seconds: Option<i64>,
     log_format: Option<String>,
 }
 
@@ -163,6 +166,13 @@ impl Config {
         let trust_proxy_headers = flag("BERTH_TRUST_PROXY_HEADERS", file.trust_proxy_headers)?;
         let allow_user_workspaces = flag("BERTH_ALLOW_USER_WORKSPACES", file.allow_user_workspaces)?;
 
+        let gc_grace_ms = match env("BERTH_GC_GRACE_SECONDS") {
+            Some(raw) => raw.parse::<i64>().ok().filter(|s| *s >= 0).ok_or_else(|| {
+                ConfigError(format!("BERTH_GC_GRACE_SECONDS: '{raw}' is not a number of seconds"))
+            })?,
+            None => file.gc_grace_seconds.unwrap_or(600),
+        } * 1000;
+
         let log_format = match pick("BERTH_LOG_FORMAT", file.log_format).as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -178,6 +188,7 @@ impl Config {
             admin_password: admin_password.map(Secret),
             trust_proxy_headers,
             allow_user_workspaces,
+            gc_grace_ms,
             log_format,
         })
     }
@@ -221,6 +232,7 @@ mod tests {
             ("BERTH_ADMIN_PASSWORD", "short"),
             ("BERTH_TRUST_PROXY_HEADERS", "maybe"),
             ("BERTH_ALLOW_USER_WORKSPACES", "sometimes"),
+            ("BERTH_GC_GRACE_SECONDS", "-5"),
             ("BERTH_LOG_FORMAT", "xml"),
         ] {
             let err = load(&[(var, value)]).unwrap_err().to_string();

@@ -10,8 +10,8 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 /// An upload untouched this long has been abandoned by its client.
 const UPLOAD_MAX_IDLE_MS: i64 = DAY_MS;
 
-/// Removes expired sessions, sign-in throttle entries nobody needs any more, and
-/// abandoned uploads.
+/// Removes expired sessions, sign-in throttle entries nobody needs any more,
+/// abandoned uploads, and blobs nothing references (garbage collection).
 pub fn spawn_housekeeping(services: Services) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(HOUSEKEEPING_EVERY);
@@ -26,6 +26,9 @@ pub fn spawn_housekeeping(services: Services) -> tokio::task::JoinHandle<()> {
             match services.purge_stale_uploads(UPLOAD_MAX_IDLE_MS).await {
                 Ok(n) if n > 0 => tracing::info!(uploads = n, "abandoned uploads removed"),
                 _ => {}
+            }
+            if let Err(err) = services.collect_garbage(services.config.gc_grace_ms).await {
+                tracing::warn!(error = %err, "garbage collection failed");
             }
         }
     })

@@ -1,6 +1,7 @@
 //! `/api/v1`: the management API (../shared/docs/api.md). Handlers are thin: they
 //! parse input, call one service function with the caller, and shape the JSON.
 
+mod admin;
 pub mod error;
 pub mod extract;
 mod health;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/me/tokens", get(tokens::list_tokens).post(tokens::create_token))
         .route("/me/tokens/{id}", delete(tokens::delete_token))
         .route("/users", post(users::create_user).get(users::list_users))
+        .route("/admin/gc", post(admin::run_gc))
         .route("/workspaces", get(workspaces::list_workspaces).post(workspaces::create_workspace))
         .route(
             "/workspaces/{ws}",

@@ -144,18 +144,68 @@ impl Db {
         .map_err(internal("find blob in registry"))
     }
 
-    /// Records a verified blob and links it into a repository.
-    pub async fn record_blob(&self, repository_id: i64, digest: &str, size: i64, now: i64) -> Result<(), Error> {
-        let mut tx = self.pool().begin().await.map_err(internal("begin record blob"))?;
-        sqlx::query("INSERT INTO blobs (digest, size, created_at) VALUES ($1, $2, $3) ON CONFLICT (digest) DO NOTHING")
-            .bind(digest)
-            .bind(size)
+    /// Records (or re-touches) a verified blob *before* its bytes are put in place,
+    /// so garbage collection, which skips recently touched blobs, cannot remove it
+    /// while the push is finishing.
+    pub async fn touch_blob(&self, digest: &str, size: i64, now: i64) -> Result<(), Error> {
+        sqlx::query(
+            "INSERT INTO blobs (digest, size, created_at, touched_at) VALUES ($1, $2, $3, $3)
+             ON CONFLICT (digest) DO UPDATE SET touched_at = $3",
+        )
+        .bind(digest)
+        .bind(size)
+        .bind(now)
+        .execute(self.pool())
+        .await
+        .map(|_| ())
+        .map_err(internal("touch blob"))
+    }
+
+    /// Re-touches an existing blob (for a mount); false if it is not stored.
+    pub async fn retouch_blob(&self, digest: &str, now: i64) -> Result<bool, Error> {
+        sqlx::query("UPDATE blobs SET touched_at = $1 WHERE digest = $2")
             .bind(now)
-            .execute(&mut *tx)
+            .bind(digest)
+            .execute(self.pool())
             .await
-            .map_err(internal("insert blob"))?;
-        link(&mut tx, repository_id, digest, now).await?;
-        tx.commit().await.map_err(internal("commit record blob"))
+            .map(|r| r.rows_affected() > 0)
+            .map_err(internal("retouch blob"))
+    }
+
+    /// Blobs no repository links and no manifest references, untouched since `before`.
+    pub async fn unreferenced_blobs(&self, before: i64, limit: i64) -> Result<Vec<(String, i64)>, Error> {
+        sqlx::query(
+            "SELECT b.digest, b.size FROM blobs b
+             WHERE b.touched_at < $1
+               AND NOT EXISTS (SELECT 1 FROM repository_blobs rb WHERE rb.digest = b.digest)
+               AND NOT EXISTS (SELECT 1 FROM manifest_references mr WHERE mr.child_digest = b.digest)
+             LIMIT $2",
+        )
+        .bind(before)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await
+        .and_then(|rows| rows.iter().map(|r| Ok((r.try_get("digest")?, r.try_get("size")?))).collect())
+        .map_err(internal("find unreferenced blobs"))
+    }
+
+    /// Forgets a blob if it is still unreferenced and untouched; true if it did.
+    pub async fn forget_blob(&self, digest: &str, before: i64) -> Result<bool, Error> {
+        sqlx::query(
+            "DELETE FROM blobs WHERE digest = $1 AND touched_at < $2
+               AND NOT EXISTS (SELECT 1 FROM repository_blobs rb WHERE rb.digest = $1)
+               AND NOT EXISTS (SELECT 1 FROM manifest_references mr WHERE mr.child_digest = $1)",
+        )
+        .bind(digest)
+        .bind(before)
+        .execute(self.pool())
+        .await
+        .map(|r| r.rows_affected() > 0)
+        .map_err(internal("forget blob"))
+    }
+
+    pub async fn blob_known(&self, digest: &str) -> Result<bool, Error> {
+        Ok(self.blob_size(digest).await?.is_some())
     }
 
     pub async fn link_blob(&self, repository_id: i64, digest: &str, now: i64) -> Result<(), Error> {

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod authentication;
 pub mod distribution;
+pub mod gc;
 pub mod hashing;
 pub mod manifest_format;
 pub mod members;

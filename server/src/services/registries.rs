@@ -81,8 +81,8 @@ impl Services {
     }
 
     /// Deletes the registry with its repositories, tags, manifests and robots, and
-    /// reports what went. Blob bytes no longer used anywhere are left to garbage
-    /// collection, which reclaims them safely while pushes go on.
+    /// reports what went. Blob bytes no longer used anywhere are then reclaimed by a
+    /// garbage collection pass, which is safe while pushes go on.
     pub async fn delete_registry(&self, caller: &Caller, name: &str) -> Result<DestroyReport, Error> {
         let (registry, target) = self.registry_target(caller, name).await?;
         policy::require(&caller.principal, Action::DeleteRegistry, target)?;
@@ -90,6 +90,7 @@ impl Services {
         self.db.delete_registry(registry.id).await?;
         let detail = Some(format!("{repositories} repositories, {tags} tags, {size_bytes} bytes"));
         self.record(caller, registry_event(registry.workspace_id, "registry.delete", &registry.name, detail)).await?;
+        self.reclaim_in_background();
         Ok(DestroyReport { registry: registry.name, repositories, tags, size_bytes })
     }
 
@@ -107,6 +108,16 @@ impl Services {
             size_bytes: summary.size_bytes,
             last_push_at: summary.last_push_at,
         })
+    }
+
+    /// Starts a garbage collection pass without making the caller wait for it.
+    pub(crate) fn reclaim_in_background(&self) {
+        let services = self.clone();
+        tokio::spawn(async move {
+            if let Err(err) = services.collect_garbage(services.config.gc_grace_ms).await {
+                tracing::warn!(error = %err, "garbage collection failed");
+            }
+        });
     }
 
     /// The registry with its content counts (a blob shared by images counts once).

@@ -54,7 +54,9 @@ impl Services {
         self.db.delete_repository(repository.id).await?;
         let full = name.full();
         let event = Event { workspace_id: Some(access.registry.workspace_id), action: "repository.delete", resource_type: "repository", resource: &full, detail: None };
-        self.record(caller, event).await
+        self.record(caller, event).await?;
+        self.reclaim_in_background();
+        Ok(())
     }
 
     pub async fn delete_repository_tag(&self, caller: &Caller, name: &RepositoryName, tag: &str) -> Result<(), Error> {

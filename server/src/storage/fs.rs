@@ -6,6 +6,8 @@
 //!   sha512/…
 //! uploads/
 //!   <upload id>              bytes of an upload in progress
+//! trash/
+//!   <hex>-<random>           blobs garbage collection set aside, about to go
 //! ```
 //!
 //! A blob appears only by `rename` of a fully written, fsynced upload file, so a crash
@@ -37,6 +39,7 @@ impl FsBlobStore {
         let root = data_dir.to_path_buf();
         fs::create_dir_all(root.join("blobs")).await?;
         fs::create_dir_all(root.join("uploads")).await?;
+        fs::create_dir_all(root.join("trash")).await?;
         Ok(FsBlobStore { root })
     }
 
@@ -46,6 +49,13 @@ impl FsBlobStore {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, "bad upload id"));
         }
         Ok(self.root.join("uploads").join(id))
+    }
+
+    fn trash_path(&self, token: &str) -> io::Result<PathBuf> {
+        if token.is_empty() || !token.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "bad trash token"));
+        }
+        Ok(self.root.join("trash").join(token))
     }
 
     fn blob_path(&self, digest: &Digest) -> PathBuf {
@@ -183,6 +193,32 @@ impl BlobStore for FsBlobStore {
 
     async fn delete_blob(&self, digest: &Digest) -> io::Result<()> {
         match fs::remove_file(self.blob_path(digest)).await {
+            Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        }
+    }
+
+    async fn set_aside(&self, digest: &Digest) -> io::Result<Option<String>> {
+        let mut random = [0u8; 8];
+        getrandom::fill(&mut random).map_err(io::Error::other)?;
+        let token = format!("{}-{}", digest.hex(), hex::encode(random));
+        match fs::rename(self.blob_path(digest), self.root.join("trash").join(&token)).await {
+            Ok(()) => Ok(Some(token)),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    async fn restore(&self, token: &str, digest: &Digest) -> io::Result<()> {
+        let target = self.blob_path(digest);
+        if fs::metadata(&target).await.is_ok() {
+            return self.discard(token).await;
+        }
+        fs::rename(self.trash_path(token)?, target).await
+    }
+
+    async fn discard(&self, token: &str) -> io::Result<()> {
+        match fs::remove_file(self.trash_path(token)?).await {
             Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
             other => other,
         }

@@ -29,4 +29,10 @@ pub trait BlobStore: Send + Sync + 'static {
     /// The blob's bytes, or the inclusive byte range `(first, last)` of them.
     async fn read_blob(&self, digest: &Digest, range: Option<(u64, u64)>) -> io::Result<ByteStream>;
     async fn delete_blob(&self, digest: &Digest) -> io::Result<()>;
+    /// Moves a blob aside (atomically) so it can be put back; `None` if absent.
+    async fn set_aside(&self, digest: &Digest) -> io::Result<Option<String>>;
+    /// Puts a set-aside blob back, unless a new copy is already in place.
+    async fn restore(&self, token: &str, digest: &Digest) -> io::Result<()>;
+    /// Deletes a set-aside blob for good.
+    async fn discard(&self, token: &str) -> io::Result<()>;
 }

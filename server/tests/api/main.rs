@@ -7,6 +7,7 @@ mod console_pages;
 mod csrf;
 mod faults;
 mod first_start;
+mod gc;
 mod fixtures;
 mod helpers;
 mod oci_auth;

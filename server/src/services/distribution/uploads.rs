@@ -76,7 +76,8 @@ impl Services {
             // Without `from`, only blobs already in the same registry are mounted.
             None => self.db.registry_has_blob(access.registry.id, &digest_text).await?,
         };
-        if !available {
+        // Touching the blob keeps garbage collection off it while it is linked here.
+        if !available || !self.db.retouch_blob(&digest_text, now_ms()).await? {
             return self.new_upload(&access, name).await.map(MountResult::Started);
         }
         let repository = self.db.ensure_repository(access.registry.id, &name.repository, now_ms()).await?;
@@ -129,10 +130,13 @@ impl Services {
             self.discard_upload(id).await;
             return Err(Error::DigestInvalid(format!("the content's digest is {actual}, not {digest}")));
         }
-        self.blobs.commit_upload(id, size as u64, digest).await.map_err(storage("commit upload"))?;
         let now = now_ms();
+        // Recorded first, then made visible, then linked: garbage collection never
+        // removes a blob touched this recently (see services/gc.rs).
+        self.db.touch_blob(&digest.to_string(), size, now).await?;
+        self.blobs.commit_upload(id, size as u64, digest).await.map_err(storage("commit upload"))?;
         let repository = self.db.ensure_repository(access.registry.id, &name.repository, now).await?;
-        self.db.record_blob(repository.id, &digest.to_string(), size, now).await?;
+        self.db.link_blob(repository.id, &digest.to_string(), now).await?;
         self.db.delete_upload_record(id).await?;
         Ok(digest.clone())
     }

@@ -1,0 +1,92 @@
+//! Online garbage collection: removes blobs that no repository links and no manifest
+//! references, while pushes and pulls go on.
+//!
+//! Why it is safe: a push records (touches) its blob in the database *before* it puts
+//! the bytes in place and links them, and collection only takes blobs untouched for a
+//! grace period. Collection forgets the database row first (only if it is still
+//! unreferenced and untouched, in one statement), then sets the bytes aside, then
+//! checks whether a push recorded the blob again in the meantime: if so it puts the
+//! bytes back, else it deletes them. Uploads in progress live in `uploads/` and are
+//! never candidates.
+
+use super::Services;
+use crate::db::now_ms;
+use app::domain::digest::Digest;
+use app::domain::Error;
+
+const BATCH: i64 = 500;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct GcReport {
+    pub blobs_removed: u64,
+    pub bytes_reclaimed: i64,
+    pub duration_ms: i64,
+    pub dry_run: bool,
+}
+
+impl Services {
+    /// `POST /api/v1/admin/gc`: administrators run a pass now (or, with `dry_run`,
+    /// only count what it would remove).
+    pub async fn run_gc(&self, caller: &app::domain::policy::Caller, dry_run: bool) -> Result<GcReport, Error> {
+        app::domain::policy::require(&caller.principal, app::domain::policy::Action::ManageUsers, self.instance_target())?;
+        let started = now_ms();
+        let mut report = if dry_run {
+            let candidates = self.db.unreferenced_blobs(now_ms() - self.config.gc_grace_ms, i64::MAX).await?;
+            GcReport {
+                blobs_removed: candidates.len() as u64,
+                bytes_reclaimed: candidates.iter().map(|(_, size)| size).sum(),
+                ..GcReport::default()
+            }
+        } else {
+            self.collect_garbage(self.config.gc_grace_ms).await?
+        };
+        report.dry_run = dry_run;
+        report.duration_ms = now_ms() - started;
+        Ok(report)
+    }
+
+    /// One collection pass; `grace_ms` protects recent pushes.
+    pub async fn collect_garbage(&self, grace_ms: i64) -> Result<GcReport, Error> {
+        let mut report = GcReport::default();
+        let cutoff = now_ms() - grace_ms;
+        loop {
+            let candidates = self.db.unreferenced_blobs(cutoff, BATCH).await?;
+            if candidates.is_empty() {
+                break;
+            }
+            let mut progressed = false;
+            for (digest, size) in candidates {
+                if !self.db.forget_blob(&digest, cutoff).await? {
+                    continue; // re-linked or touched since it was listed
+                }
+                progressed = true;
+                let Some(parsed) = Digest::parse(&digest) else { continue };
+                let aside = match self.blobs.set_aside(&parsed).await {
+                    Ok(aside) => aside,
+                    Err(err) => {
+                        tracing::error!(error = %err, digest, "gc: cannot set a blob aside");
+                        continue;
+                    }
+                };
+                let Some(token) = aside else { continue };
+                let result = if self.db.blob_known(&digest).await? {
+                    self.blobs.restore(&token, &parsed).await
+                } else {
+                    report.blobs_removed += 1;
+                    report.bytes_reclaimed += size;
+                    self.blobs.discard(&token).await
+                };
+                if let Err(err) = result {
+                    tracing::error!(error = %err, digest, "gc: cannot finish with a blob");
+                }
+            }
+            if !progressed {
+                break;
+            }
+        }
+        if report.blobs_removed > 0 {
+            tracing::info!(blobs = report.blobs_removed, bytes = report.bytes_reclaimed, "garbage collected");
+        }
+        Ok(report)
+    }
+}
