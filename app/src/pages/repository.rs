@@ -167,7 +167,7 @@ fn Tags(
                             <th scope="col">{sort_button(SortKey::Pushed, "Pushed")}</th>
                             <th scope="col">"Last pulled"</th>
                             <th scope="col">{sort_button(SortKey::Pulls, "Pulls")}</th>
-                            <th scope="col">"Pull"</th>
+                            <th scope="col">"Pull (tag, digest)"</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -180,6 +180,7 @@ fn Tags(
                                     let (check_name, checked_name) = (t.name.clone(), t.name.clone());
                                     let short = t.digest.split(':').nth(1).map(|h| h[..12.min(h.len())].to_string()).unwrap_or_default();
                                     let pull = format!("docker pull {}:{}", image_for_rows, t.name);
+                                    let pull_digest = format!("docker pull {}@{}", image_for_rows, t.digest);
                                     view! {
                                         <tr data-tag=t.name.clone()>
                                             {manage
@@ -208,7 +209,10 @@ fn Tags(
                                             <td>{t.pushed_at.to_string()}</td>
                                             <td>{t.last_pulled_at.map(|x| x.to_string()).unwrap_or_else(|| "Never".into())}</td>
                                             <td>{t.pulls}</td>
-                                            <td><CopyButton text=pull label=format!("Copy pull command for {}", t.name) /></td>
+                                            <td class="row-actions">
+                                                <CopyButton text=pull label=format!("Copy pull command for {}", t.name) />
+                                                <CopyButton text=pull_digest label=format!("Copy pull-by-digest command for {}", t.name) />
+                                            </td>
                                         </tr>
                                     }
                                 })

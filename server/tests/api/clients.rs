@@ -137,3 +137,36 @@ print(json.dumps({"subject": subject_digest, "files": [os.path.basename(f) for f
         .unwrap();
     assert_eq!(referrers["manifests"].as_array().unwrap().len(), 1, "the SBOM refers to the artifact: {referrers}");
 }
+
+#[tokio::test]
+async fn the_oci_client_crate_pushes_and_pulls_byte_identical_images() {
+    use oci_client::client::{ClientConfig, ClientProtocol, Config, ImageLayer};
+    use oci_client::secrets::RegistryAuth;
+    use oci_client::{Client, Reference};
+
+    let berth = TestBerth::start().await;
+    standard_registries(&berth).await;
+    let client = Client::new(ClientConfig { protocol: ClientProtocol::Http, ..Default::default() });
+    let reference: Reference = format!("{}/apps/rust/client:v1", host(&berth)).parse().unwrap();
+    let auth = RegistryAuth::Basic("admin".to_string(), ADMIN_PASSWORD.to_string());
+    let layer: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
+    let config = br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#.to_vec();
+    let layers = [ImageLayer::new(layer.clone(), "application/vnd.oci.image.layer.v1.tar".to_string(), None)];
+    client
+        .push(&reference, &layers, Config::new(config.clone(), "application/vnd.oci.image.config.v1+json".to_string(), None), &auth, None)
+        .await
+        .expect("oci-client pushes");
+
+    let fresh = Client::new(ClientConfig { protocol: ClientProtocol::Http, ..Default::default() });
+    let image = fresh.pull(&reference, &auth, vec!["application/vnd.oci.image.layer.v1.tar"]).await.expect("oci-client pulls");
+    assert_eq!(image.layers[0].data.to_vec(), layer);
+    assert_eq!(image.config.data.to_vec(), config);
+    let tags = fresh.list_tags(&reference, &auth, None, None).await.unwrap();
+    assert_eq!(tags.tags, ["v1"]);
+    // A new client: the first one caches the token it was given.
+    let anonymous = Client::new(ClientConfig { protocol: ClientProtocol::Http, ..Default::default() });
+    let refused = anonymous
+        .pull(&reference, &RegistryAuth::Anonymous, vec!["application/vnd.oci.image.layer.v1.tar"])
+        .await;
+    assert!(refused.is_err(), "anonymous pulls of a private registry are refused");
+}
