@@ -627,3 +627,76 @@ impl Db {
         }))
     }
 }
+
+/// Everything a manifest request needs, from one query: the registry's access facts,
+/// the repository and the manifest (by tag or digest).
+pub struct ManifestLookup {
+    pub registry_id: i64,
+    pub public: bool,
+    pub role: Option<app::domain::model::Role>,
+    pub repository_id: Option<i64>,
+    pub manifest: Option<ManifestRecord>,
+}
+
+impl Db {
+    /// `tag` or `digest` names the manifest; `user_id` is -1 for callers who are not
+    /// users. `with_content: false` leaves the bytes out (for HEAD).
+    pub async fn lookup_manifest(
+        &self,
+        registry: &str,
+        repository: &str,
+        user_id: i64,
+        tag: Option<&str>,
+        digest: Option<&str>,
+        with_content: bool,
+    ) -> Result<Option<ManifestLookup>, Error> {
+        let content = if with_content { "m.content" } else { "NULL" };
+        let row = sqlx::query(&format!(
+            "SELECT r.id AS registry_id, r.visibility,
+                    (SELECT wm.role FROM workspace_members wm WHERE wm.workspace_id = r.workspace_id AND wm.user_id = $3) AS role,
+                    repo.id AS repository_id,
+                    m.digest, m.media_type, m.artifact_type, m.size, {content} AS content, m.subject_digest,
+                    m.config_digest, m.annotations, m.pushed_at
+             FROM registries r
+             LEFT JOIN repositories repo ON repo.registry_id = r.id AND repo.name = $2
+             LEFT JOIN manifests m ON m.repository_id = repo.id AND m.digest = COALESCE(
+                 (SELECT t.manifest_digest FROM tags t WHERE t.repository_id = repo.id AND t.name = $4), $5)
+             WHERE r.name = $1"
+        ))
+        .bind(registry)
+        .bind(repository)
+        .bind(user_id)
+        .bind(tag.unwrap_or(""))
+        .bind(digest.unwrap_or(""))
+        .fetch_optional(self.pool())
+        .await
+        .map_err(internal("lookup manifest"))?;
+        let Some(row) = row else { return Ok(None) };
+        let decode = || -> Result<ManifestLookup, sqlx::Error> {
+            let role: Option<String> = row.try_get("role")?;
+            let digest: Option<String> = row.try_get("digest")?;
+            let manifest = match digest {
+                None => None,
+                Some(digest) => Some(ManifestRecord {
+                    digest,
+                    media_type: row.try_get("media_type")?,
+                    artifact_type: row.try_get("artifact_type")?,
+                    size: row.try_get("size")?,
+                    content: row.try_get::<Option<Vec<u8>>, _>("content")?.unwrap_or_default(),
+                    subject_digest: row.try_get("subject_digest")?,
+                    config_digest: row.try_get("config_digest")?,
+                    annotations: row.try_get("annotations")?,
+                    pushed_at: row.try_get("pushed_at")?,
+                }),
+            };
+            Ok(ManifestLookup {
+                registry_id: row.try_get("registry_id")?,
+                public: row.try_get::<String, _>("visibility")? == "public",
+                role: role.as_deref().and_then(|r| app::domain::model::Role::parse(r).ok()),
+                repository_id: row.try_get("repository_id")?,
+                manifest,
+            })
+        };
+        decode().map(Some).map_err(internal("decode manifest lookup"))
+    }
+}

@@ -9,7 +9,7 @@ use crate::services::hashing::digest_of;
 use crate::services::manifest_format;
 use app::domain::digest::{Algorithm, Digest};
 use app::domain::names::is_tag;
-use app::domain::policy::{Action, Caller};
+use app::domain::policy::{self, Action, Caller, Principal, Target};
 use app::domain::{Error, Resource};
 
 /// A manifest reference: a tag or a digest.
@@ -134,7 +134,9 @@ impl Services {
         Ok((parsed.declared_size, platform))
     }
 
-    /// The manifest named by `reference`. A `GET` (`count_pull`) is counted as a pull.
+    /// The manifest named by `reference`. A `GET` (`count_pull`) is counted as a pull
+    /// and carries the bytes; a `HEAD` does neither. One database query answers the
+    /// access facts and the manifest together: this is the hottest path of a registry.
     pub async fn get_manifest(
         &self,
         caller: &Caller,
@@ -142,15 +144,27 @@ impl Services {
         reference: &Reference,
         count_pull: bool,
     ) -> Result<ManifestRecord, Error> {
-        let access = self.repository_access(caller, name, Action::Pull).await?;
-        let repository = access.repository.as_ref().ok_or(Error::NotFound(Resource::Manifest))?;
+        let user_id = caller.principal.user().map(|u| u.id).unwrap_or(-1);
         let digest = match reference {
-            Reference::Digest(digest) => digest.to_string(),
-            Reference::Tag(tag) => self.db.resolve_tag(repository.id, tag).await?.ok_or(Error::NotFound(Resource::Manifest))?,
+            Reference::Digest(digest) => Some(digest.to_string()),
+            Reference::Tag(_) => None,
         };
-        let manifest = self.db.find_manifest(repository.id, &digest).await?.ok_or(Error::NotFound(Resource::Manifest))?;
+        let found = self
+            .db
+            .lookup_manifest(&name.registry, &name.repository, user_id, reference.tag(), digest.as_deref(), count_pull)
+            .await?;
+        let Some(found) = found else {
+            return Err(match caller.principal {
+                Principal::Anonymous => Error::Unauthenticated,
+                _ => Error::NotFound(Resource::Registry),
+            });
+        };
+        let target = Target::Registry { registry_id: found.registry_id, public: found.public, role: found.role };
+        policy::require(&caller.principal, Action::Pull, target)?;
+        let repository_id = found.repository_id.ok_or(Error::NotFound(Resource::Manifest))?;
+        let manifest = found.manifest.ok_or(Error::NotFound(Resource::Manifest))?;
         if count_pull {
-            self.pulls.record(repository.id, reference.tag());
+            self.pulls.record(repository_id, reference.tag());
         }
         Ok(manifest)
     }
