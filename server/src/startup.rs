@@ -138,26 +138,25 @@ fn router(state: AppState) -> Router {
         .with_secure(secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::days(SESSION_IDLE_DAYS)));
 
+    // The console and the API: sessions, CSRF checks, small bodies.
     let web = Router::new()
         .merge(ops::routes())
         .nest("/api/v1", api::routes())
         .route("/pkg/{*path}", get(assets::serve_pkg))
         .merge(console::routes(&state))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
-    // Registry traffic streams bodies of any size: no body limit there.
-    let registry = oci::routes()
-        .route("/auth/token", get(token_endpoint::get_token).post(token_endpoint::post_token))
-        .layer(DefaultBodyLimit::disable());
-
-    Router::new()
-        .merge(registry)
-        .merge(web)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(from_fn_with_state(state.clone(), resolve_caller))
         .layer(sessions)
-        .layer(from_fn_with_state(state.clone(), reject_cross_site))
-        .layer(from_fn_with_state(state.clone(), oci::challenge))
-        .layer(from_fn(telemetry::log_request))
-        .with_state(state)
+        .layer(from_fn_with_state(state.clone(), reject_cross_site));
+    // Registry traffic: explicit credentials only, bodies of any size, the
+    // token-auth challenge on 401s.
+    let registry = oci::routes()
+        .route("/auth/token", get(token_endpoint::get_token).post(token_endpoint::post_token))
+        .layer(DefaultBodyLimit::disable())
+        .layer(from_fn_with_state(state.clone(), resolve_caller))
+        .layer(from_fn_with_state(state.clone(), oci::challenge));
+
+    Router::new().merge(registry).merge(web).layer(from_fn(telemetry::log_request)).with_state(state)
 }
 
 async fn shutdown_signal() {

@@ -52,7 +52,7 @@ impl Surface {
     }
 }
 
-pub async fn resolve_caller(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
+pub async fn resolve_caller(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let client_addr = client_addr(&req, state.config.trust_proxy_headers);
     let public_host = public_host(&state, req.headers());
     let surface = Surface::of(req.uri().path());
@@ -66,11 +66,15 @@ pub async fn resolve_caller(State(state): State<AppState>, session: Session, mut
             }
             Err(err) => return surface.refuse(err),
         },
-        None if surface == Surface::Web => match principal_from_session(&state, &session).await {
-            Ok(principal) => principal,
-            Err(err) => return surface.refuse(err),
+        // Only the web routes sit behind the session layer; registry traffic never
+        // pays for cookies.
+        None => match req.extensions().get::<Session>().cloned() {
+            Some(session) => match principal_from_session(&state, &session).await {
+                Ok(principal) => principal,
+                Err(err) => return surface.refuse(err),
+            },
+            None => Principal::Anonymous,
         },
-        None => Principal::Anonymous,
     };
     req.extensions_mut().insert(Caller { principal, client_addr, public_host });
     next.run(req).await
