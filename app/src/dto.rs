@@ -120,6 +120,9 @@ pub struct RegistryPatch {
     pub visibility: Option<Visibility>,
     #[serde(default)]
     pub description: Option<String>,
+    /// Whether repositories' tags are immutable unless a repository says otherwise.
+    #[serde(default)]
+    pub immutable_tags_default: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -273,5 +276,16 @@ pub struct TagDetail {
     pub referrers: Vec<Referrer>,
     pub pushed_at: Timestamp,
     pub last_pulled_at: Option<Timestamp>,
+    pub pulls: i64,
+}
+
+/// A repository's settings and numbers (`GET …/repositories/{repo}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepositoryDetail {
+    pub name: String,
+    /// Effective: the repository's own setting, else the registry's default.
+    pub immutable_tags: bool,
+    pub tags: i64,
+    pub size_bytes: i64,
     pub pulls: i64,
 }

@@ -48,6 +48,8 @@ pub trait Console: Send + Sync + 'static {
     async fn tag_detail(&self, caller: &Caller, repository: &str, tag: &str) -> Result<TagDetail, Error>;
     async fn delete_tag(&self, caller: &Caller, repository: &str, tag: &str) -> Result<(), Error>;
     async fn delete_repository(&self, caller: &Caller, repository: &str) -> Result<(), Error>;
+    async fn repository_detail(&self, caller: &Caller, repository: &str) -> Result<RepositoryDetail, Error>;
+    async fn set_tag_immutability(&self, caller: &Caller, repository: &str, immutable: bool) -> Result<RepositoryDetail, Error>;
 }
 
 pub type SharedConsole = Arc<dyn Console>;

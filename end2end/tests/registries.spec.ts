@@ -108,6 +108,21 @@ test('registries: create, push with the drawer command, public and private, robo
   await hydrated(page);
   await expect(page.locator('tr[data-tag]')).toHaveCount(3);
   await shot(page, 'repository');
+
+  // Immutable tags: a lock on each tag, and deletes refused with a readable reason.
+  await page.getByRole('button', { name: 'Make tags immutable' }).click();
+  await expect(page.getByText('Tags are immutable')).toBeVisible();
+  await expect(page.locator('tr[data-tag="v2"] .lock')).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('Select v2').check();
+  await page.getByRole('button', { name: 'Delete selected (1)' }).click();
+  await page.locator('#confirm-delete-tags').getByRole('button', { name: 'Delete 1 tags' }).click();
+  await expect(page.getByRole('alert')).toContainText("The tag 'v2' is immutable");
+  await shot(page, 'repository-immutable');
+  await page.getByRole('button', { name: 'Allow overwrites' }).click();
+  await expect(page.getByText('Tags can be overwritten')).toBeVisible();
+  await expect(page.locator('tr[data-tag]')).toHaveCount(3);
+
   await page.getByLabel('Select v2').check();
   await page.getByLabel('Select v3').check();
   await page.getByRole('button', { name: 'Delete selected (2)' }).click();

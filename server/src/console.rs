@@ -112,6 +112,12 @@ impl Console for Services {
     async fn delete_repository(&self, caller: &Caller, repository: &str) -> Result<(), Error> {
         Services::delete_repository(self, caller, &repository_name(repository)?).await
     }
+    async fn repository_detail(&self, caller: &Caller, repository: &str) -> Result<RepositoryDetail, Error> {
+        Services::repository_detail(self, caller, &repository_name(repository)?).await
+    }
+    async fn set_tag_immutability(&self, caller: &Caller, repository: &str, immutable: bool) -> Result<RepositoryDetail, Error> {
+        Services::set_tag_immutability(self, caller, &repository_name(repository)?, immutable).await
+    }
 }
 
 fn repository_name(full: &str) -> Result<RepositoryName, Error> {

@@ -75,6 +75,9 @@ pub enum Error {
     /// A manifest references a blob or manifest the repository does not hold.
     #[error("{0}")]
     ManifestBlobUnknown(String),
+    /// The tag is immutable: it may not be moved to other content or deleted.
+    #[error("tag {0} is immutable")]
+    TagImmutable(String),
     /// The request is well formed but asks for something Berth does not do.
     #[error("{0}")]
     Unsupported(String),
@@ -105,6 +108,7 @@ impl Error {
             Error::RangeInvalid(_) => "RANGE_INVALID",
             Error::ManifestInvalid(_) => "MANIFEST_INVALID",
             Error::ManifestBlobUnknown(_) => "MANIFEST_BLOB_UNKNOWN",
+            Error::TagImmutable(_) => "TAG_IMMUTABLE",
             Error::Unsupported(_) => "UNSUPPORTED",
             Error::TooLarge(_) => "TOO_LARGE",
             Error::Internal => "INTERNAL",
@@ -122,6 +126,7 @@ impl Error {
             Error::TooManyRequests { .. } => 429,
             Error::DigestInvalid(_) | Error::SizeInvalid(_) | Error::ManifestInvalid(_) | Error::ManifestBlobUnknown(_) => 400,
             Error::RangeInvalid(_) => 416,
+            Error::TagImmutable(_) => 409,
             Error::Unsupported(_) => 422,
             Error::TooLarge(_) => 413,
             Error::Internal => 500,
@@ -143,6 +148,9 @@ impl Error {
             | Error::Unsupported(msg)
             | Error::TooLarge(msg) => msg.clone(),
             Error::Unauthenticated => "Sign in first.".to_string(),
+            Error::TagImmutable(tag) => {
+                format!("The tag '{tag}' is immutable: it cannot be overwritten with different content or deleted.")
+            }
             Error::TooManyRequests { retry_after_secs } => {
                 let minutes = retry_after_secs.div_ceil(60).max(1);
                 format!("Too many failed attempts. Try again in {minutes} minute(s).")
@@ -170,6 +178,7 @@ mod tests {
             (Error::RangeInvalid("r".into()), 416),
             (Error::ManifestInvalid("m".into()), 400),
             (Error::ManifestBlobUnknown("b".into()), 400),
+            (Error::TagImmutable("v1".into()), 409),
             (Error::Unsupported("u".into()), 422),
             (Error::TooLarge("t".into()), 413),
             (Error::Internal, 500),

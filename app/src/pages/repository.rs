@@ -10,7 +10,7 @@ use crate::domain::policy::{Action, Target, user_may};
 use crate::domain::time::human_bytes;
 use crate::dto::{Me, Registry, TagSummary};
 use crate::server_fns::registries::get_registry;
-use crate::server_fns::repositories::{DeleteRepository, DeleteTags, list_tags};
+use crate::server_fns::repositories::{DeleteRepository, DeleteTags, SetTagImmutability, get_repository, list_tags};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -33,12 +33,15 @@ pub fn RepositoryPage() -> impl IntoView {
     let user = use_current_user();
     let delete_tags = ServerAction::<DeleteTags>::new();
     let delete_repository = ServerAction::<DeleteRepository>::new();
+    let immutability = ServerAction::<SetTagImmutability>::new();
     let data = Resource::new(
-        move || (registry_name(), path(), delete_tags.version().get()),
-        |(reg, path, _)| async move {
+        move || (registry_name(), path(), delete_tags.version().get(), immutability.version().get()),
+        |(reg, path, _, _)| async move {
             let registry = get_registry(reg.clone()).await?;
-            let tags = list_tags(format!("{reg}/{path}")).await?;
-            Ok::<_, crate::error::ConsoleError>((registry, tags))
+            let full = format!("{reg}/{path}");
+            let tags = list_tags(full.clone()).await?;
+            let detail = get_repository(full).await?;
+            Ok::<_, crate::error::ConsoleError>((registry, tags, detail))
         },
     );
     view! {
@@ -55,9 +58,10 @@ pub fn RepositoryPage() -> impl IntoView {
                             .into_any();
                     }
                     match data.await {
-                        Ok((registry, tags)) => {
+                        Ok((registry, tags, detail)) => {
                             let manage = may_delete(me.as_ref(), &registry);
-                            view! { <Tags registry path tags manage delete_tags delete_repository /> }.into_any()
+                            let immutable = detail.immutable_tags;
+                            view! { <Tags registry path tags manage immutable immutability delete_tags delete_repository /> }.into_any()
                         }
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
@@ -81,6 +85,8 @@ fn Tags(
     path: String,
     tags: Vec<TagSummary>,
     manage: bool,
+    immutable: bool,
+    immutability: ServerAction<SetTagImmutability>,
     delete_tags: ServerAction<DeleteTags>,
     delete_repository: ServerAction<DeleteRepository>,
 ) -> impl IntoView {
@@ -125,6 +131,31 @@ fn Tags(
                 <h1 class="mono">{path.clone()}</h1>
             </div>
         </header>
+        <section class="card settings-row" aria-label="Tag immutability">
+            <p>
+                <strong>{if immutable { "🔒 Tags are immutable" } else { "Tags can be overwritten" }}</strong>
+                <span class="muted small">
+                    {if immutable {
+                        " — a pushed tag cannot be moved to other content or deleted."
+                    } else {
+                        " — pushing an existing tag moves it to the new image."
+                    }}
+                </span>
+            </p>
+            {manage.then(|| {
+                let full = full.clone();
+                view! {
+                    <button
+                        type="button"
+                        class="button small"
+                        on:click=move |_| { immutability.dispatch(SetTagImmutability { repository: full.clone(), immutable: !immutable }); }
+                    >
+                        {if immutable { "Allow overwrites" } else { "Make tags immutable" }}
+                    </button>
+                }
+            })}
+        </section>
+        {move || immutability.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
         <section class="card" aria-label="Pull">
             <p class="command-label">"Pull the newest tag"</p>
             <CopyBlock text=format!("docker pull {image}:{}", sorted.with_untracked(|r| r.first().map(|t| t.name.clone()).unwrap_or_else(|| "latest".into()))) label="Copy pull command" />
@@ -202,7 +233,10 @@ fn Tags(
                                                         </td>
                                                     }
                                                 })}
-                                            <td><a href=format!("{tag_link_base}:{}", t.name)><strong>{t.name.clone()}</strong></a></td>
+                                            <td>
+                                                <a href=format!("{tag_link_base}:{}", t.name)><strong>{t.name.clone()}</strong></a>
+                                                {immutable.then(|| view! { <span class="lock" title="Immutable" aria-label="immutable">" 🔒"</span> })}
+                                            </td>
                                             <td class="mono inline">{short} <CopyButton text=t.digest.clone() label=format!("Copy digest of {}", t.name) /></td>
                                             <td>{human_bytes(t.size_bytes)}</td>
                                             <td>{t.platform.clone().unwrap_or_else(|| "—".into())}</td>

@@ -1,4 +1,4 @@
-use crate::dto::{TagDetail, TagSummary};
+use crate::dto::{RepositoryDetail, TagDetail, TagSummary};
 use crate::error::ConsoleError;
 use leptos::prelude::*;
 
@@ -38,4 +38,18 @@ pub async fn delete_repository(repository: String, confirm: String) -> Result<()
         return Err(fail(crate::domain::Error::invalid("confirm", "type the repository's name to delete it")));
     }
     console()?.delete_repository(&caller, &repository).await.map_err(fail)
+}
+
+#[server(prefix = "/console/fn", endpoint = "get_repository")]
+pub async fn get_repository(repository: String) -> Result<RepositoryDetail, ConsoleError> {
+    use super::ssr::*;
+    let caller = caller().await?;
+    console()?.repository_detail(&caller, &repository).await.map_err(fail)
+}
+
+#[server(prefix = "/console/fn", endpoint = "set_tag_immutability")]
+pub async fn set_tag_immutability(repository: String, immutable: bool) -> Result<RepositoryDetail, ConsoleError> {
+    use super::ssr::*;
+    let caller = caller().await?;
+    console()?.set_tag_immutability(&caller, &repository, immutable).await.map_err(fail)
 }

@@ -51,6 +51,7 @@ mod tests {
             (Error::Unauthenticated, 401, "UNAUTHENTICATED"),
             (Error::Forbidden("no".into()), 403, "FORBIDDEN"),
             (Error::TooManyRequests { retry_after_secs: 9 }, 429, "RATE_LIMITED"),
+            (Error::TagImmutable("v1".into()), 409, "TAG_IMMUTABLE"),
             (Error::Internal, 500, "INTERNAL"),
         ];
         for (err, status, code) in cases {

@@ -45,6 +45,7 @@ pub async fn repository_path(
     Extension(caller): Extension<Caller>,
     method: Method,
     Path((reg, rest)): Path<(String, String)>,
+    body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let services = &state.services;
     match (method, parse(&reg, &rest)?) {
@@ -61,7 +62,19 @@ pub async fn repository_path(
             services.delete_repository_tag(&caller, &name, &tag).await?;
             Ok(StatusCode::NO_CONTENT.into_response())
         }
-        (Method::GET, Target::Repository(_)) => Err(ApiError(Error::NotFound(Resource::Route))),
+        (Method::GET, Target::Repository(name)) => Ok(Json(services.repository_detail(&caller, &name).await?).into_response()),
+        (Method::PATCH, Target::Repository(name)) => {
+            #[derive(serde::Deserialize)]
+            struct Patch {
+                immutable_tags: Option<bool>,
+            }
+            let patch: Patch = serde_json::from_slice(&body)
+                .map_err(|e| ApiError(Error::invalid("body", format!("expected {{\"immutable_tags\": bool}} ({e})"))))?;
+            match patch.immutable_tags {
+                Some(immutable) => Ok(Json(services.set_tag_immutability(&caller, &name, immutable).await?).into_response()),
+                None => Ok(Json(services.repository_detail(&caller, &name).await?).into_response()),
+            }
+        }
         _ => Ok(ApiError::method_not_allowed()),
     }
 }

@@ -700,3 +700,54 @@ impl Db {
         decode().map(Some).map_err(internal("decode manifest lookup"))
     }
 }
+
+impl Db {
+    /// Whether the repository's tags are immutable: its own setting, else its
+    /// registry's default.
+    pub async fn tags_immutable(&self, repository_id: i64) -> Result<bool, Error> {
+        sqlx::query(
+            "SELECT COALESCE(repo.immutable_tags, reg.immutable_tags_default) AS immutable
+             FROM repositories repo JOIN registries reg ON reg.id = repo.registry_id WHERE repo.id = $1",
+        )
+        .bind(repository_id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(internal("read immutability"))?
+        .map(|row| row.try_get::<i64, _>("immutable").map(|v| v != 0))
+        .transpose()
+        .map(Option::unwrap_or_default)
+        .map_err(internal("decode immutability"))
+    }
+
+    /// The repository's own immutability setting (`None`: follows the registry).
+    pub async fn set_repository_immutability(&self, repository_id: i64, immutable: Option<bool>) -> Result<(), Error> {
+        sqlx::query("UPDATE repositories SET immutable_tags = $1 WHERE id = $2")
+            .bind(immutable.map(i64::from))
+            .bind(repository_id)
+            .execute(self.pool())
+            .await
+            .map(|_| ())
+            .map_err(internal("set immutability"))
+    }
+
+    pub async fn set_registry_immutability_default(&self, registry_id: i64, immutable: bool) -> Result<(), Error> {
+        sqlx::query("UPDATE registries SET immutable_tags_default = $1 WHERE id = $2")
+            .bind(i64::from(immutable))
+            .bind(registry_id)
+            .execute(self.pool())
+            .await
+            .map(|_| ())
+            .map_err(internal("set immutability default"))
+    }
+
+    /// Tags of the repository pointing at `digest`.
+    pub async fn tags_of(&self, repository_id: i64, digest: &str) -> Result<Vec<String>, Error> {
+        sqlx::query("SELECT name FROM tags WHERE repository_id = $1 AND manifest_digest = $2 ORDER BY name")
+            .bind(repository_id)
+            .bind(digest)
+            .fetch_all(self.pool())
+            .await
+            .and_then(|rows| rows.iter().map(|r| r.try_get::<String, _>("name")).collect())
+            .map_err(internal("tags of manifest"))
+    }
+}

@@ -36,6 +36,7 @@ pub fn status_and_code(err: &Error) -> (StatusCode, &'static str) {
         Error::RangeInvalid(_) => (S::RANGE_NOT_SATISFIABLE, "RANGE_INVALID"),
         Error::ManifestInvalid(_) => (S::BAD_REQUEST, "MANIFEST_INVALID"),
         Error::ManifestBlobUnknown(_) => (S::BAD_REQUEST, "MANIFEST_BLOB_UNKNOWN"),
+        Error::TagImmutable(_) => (S::BAD_REQUEST, "TAG_INVALID"),
         Error::Unsupported(_) => (S::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED"),
         Error::TooLarge(_) => (S::PAYLOAD_TOO_LARGE, "SIZE_INVALID"),
         Error::Internal => (S::INTERNAL_SERVER_ERROR, "UNKNOWN"),
@@ -78,6 +79,7 @@ mod tests {
             (Error::RangeInvalid("x".into()), 416, "RANGE_INVALID"),
             (Error::ManifestInvalid("x".into()), 400, "MANIFEST_INVALID"),
             (Error::ManifestBlobUnknown("x".into()), 400, "MANIFEST_BLOB_UNKNOWN"),
+            (Error::TagImmutable("v1".into()), 400, "TAG_INVALID"),
             (Error::Unsupported("x".into()), 415, "UNSUPPORTED"),
             (Error::Internal, 500, "UNKNOWN"),
         ];

@@ -67,6 +67,10 @@ impl Services {
         };
         self.db.update_registry(registry.id, visibility, &description, now_ms()).await?;
         let mut changes = Vec::new();
+        if let Some(immutable) = patch.immutable_tags_default {
+            self.db.set_registry_immutability_default(registry.id, immutable).await?;
+            changes.push(format!("immutable tags by default {}", if immutable { "on" } else { "off" }));
+        }
         if visibility != registry.visibility {
             changes.push(format!("visibility {} → {}", registry.visibility.as_str(), visibility.as_str()));
         }

@@ -6,7 +6,7 @@ use super::distribution::RepositoryName;
 use app::domain::policy::{self, Action, Caller};
 use app::domain::time::Timestamp;
 use app::domain::{Error, Resource};
-use app::dto::{RepositorySummary, TagSummary};
+use app::dto::{RepositoryDetail, RepositorySummary, TagSummary};
 
 impl Services {
     pub async fn list_repositories(&self, caller: &Caller, registry: &str) -> Result<Vec<RepositorySummary>, Error> {
@@ -62,11 +62,40 @@ impl Services {
     pub async fn delete_repository_tag(&self, caller: &Caller, name: &RepositoryName, tag: &str) -> Result<(), Error> {
         let access = self.repository_access(caller, name, Action::DeleteContent).await?;
         let repository = access.repository()?;
+        if self.db.tags_immutable(repository.id).await? && self.db.resolve_tag(repository.id, tag).await?.is_some() {
+            return Err(Error::TagImmutable(tag.to_string()));
+        }
         if !self.db.delete_tag(repository.id, tag).await? {
             return Err(Error::NotFound(Resource::Tag));
         }
         let reference = format!("{}:{tag}", name.full());
         let event = Event { workspace_id: Some(access.registry.workspace_id), action: "tag.delete", resource_type: "tag", resource: &reference, detail: None };
         self.record(caller, event).await
+    }
+}
+
+impl Services {
+    pub async fn repository_detail(&self, caller: &Caller, name: &RepositoryName) -> Result<RepositoryDetail, Error> {
+        let access = self.repository_access(caller, name, Action::Pull).await?;
+        let repository = access.repository()?;
+        Ok(RepositoryDetail {
+            name: repository.name.clone(),
+            immutable_tags: self.db.tags_immutable(repository.id).await?,
+            tags: self.db.list_tags(repository.id, None, i64::MAX).await?.len() as i64,
+            size_bytes: self.db.repository_size(repository.id).await?,
+            pulls: repository.pulls,
+        })
+    }
+
+    /// Managers turn tag immutability on or off for one repository.
+    pub async fn set_tag_immutability(&self, caller: &Caller, name: &RepositoryName, immutable: bool) -> Result<RepositoryDetail, Error> {
+        let access = self.repository_access(caller, name, Action::UpdateRegistry).await?;
+        let repository = access.repository()?;
+        self.db.set_repository_immutability(repository.id, Some(immutable)).await?;
+        let full = name.full();
+        let detail = Some(format!("immutable tags {}", if immutable { "on" } else { "off" }));
+        let event = Event { workspace_id: Some(access.registry.workspace_id), action: "repository.update", resource_type: "repository", resource: &full, detail };
+        self.record(caller, event).await?;
+        self.repository_detail(caller, name).await
     }
 }

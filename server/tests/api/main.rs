@@ -10,6 +10,7 @@ mod first_start;
 mod gc;
 mod fixtures;
 mod helpers;
+mod immutability;
 mod oci_auth;
 mod oci_conformance;
 mod oci_helpers;

@@ -23,10 +23,6 @@ impl<'a> Registry<'a> {
         Registry { berth, credentials: Some(("admin".into(), ADMIN_PASSWORD.into())) }
     }
 
-    pub fn as_user(berth: &'a TestBerth, user: &str, secret: &str) -> Self {
-        Registry { berth, credentials: Some((user.into(), secret.into())) }
-    }
-
     pub fn anonymous(berth: &'a TestBerth) -> Self {
         Registry { berth, credentials: None }
     }

@@ -87,6 +87,12 @@ impl Services {
         }
 
         let digest_text = digest.to_string();
+        if let Reference::Tag(tag) = reference {
+            let current = self.db.resolve_tag(repository.id, tag).await?;
+            if current.is_some_and(|d| d != digest_text) && self.db.tags_immutable(repository.id).await? {
+                return Err(Error::TagImmutable(tag.clone()));
+            }
+        }
         let (image_size, platform) = self.summarize(repository.id, &parsed).await?;
         self.db
             .put_manifest(NewManifest {
@@ -173,6 +179,15 @@ impl Services {
     pub async fn delete_manifest(&self, caller: &Caller, name: &RepositoryName, reference: &Reference) -> Result<(), Error> {
         let access = self.repository_access(caller, name, Action::DeleteContent).await?;
         let repository = access.repository.as_ref().ok_or(Error::NotFound(Resource::Manifest))?;
+        if self.db.tags_immutable(repository.id).await? {
+            let protected = match reference {
+                Reference::Tag(tag) => self.db.resolve_tag(repository.id, tag).await?.map(|_| tag.clone()),
+                Reference::Digest(digest) => self.db.tags_of(repository.id, &digest.to_string()).await?.into_iter().next(),
+            };
+            if let Some(tag) = protected {
+                return Err(Error::TagImmutable(tag));
+            }
+        }
         let deleted = match reference {
             Reference::Digest(digest) => self.db.delete_manifest(repository.id, &digest.to_string()).await?,
             Reference::Tag(tag) => self.db.delete_tag(repository.id, tag).await?,
