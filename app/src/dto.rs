@@ -283,9 +283,24 @@ pub struct TagDetail {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepositoryDetail {
     pub name: String,
+    /// At most 100 characters, shown in lists.
+    pub short_description: String,
+    /// Markdown; render it with `domain::markdown::render`.
+    pub description: String,
     /// Effective: the repository's own setting, else the registry's default.
     pub immutable_tags: bool,
     pub tags: i64,
     pub size_bytes: i64,
     pub pulls: i64,
+}
+
+/// Changes to a repository's settings; absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepositoryPatch {
+    #[serde(default)]
+    pub short_description: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub immutable_tags: Option<bool>,
 }

@@ -49,7 +49,7 @@ pub trait Console: Send + Sync + 'static {
     async fn delete_tag(&self, caller: &Caller, repository: &str, tag: &str) -> Result<(), Error>;
     async fn delete_repository(&self, caller: &Caller, repository: &str) -> Result<(), Error>;
     async fn repository_detail(&self, caller: &Caller, repository: &str) -> Result<RepositoryDetail, Error>;
-    async fn set_tag_immutability(&self, caller: &Caller, repository: &str, immutable: bool) -> Result<RepositoryDetail, Error>;
+    async fn update_repository(&self, caller: &Caller, repository: &str, patch: RepositoryPatch) -> Result<RepositoryDetail, Error>;
 }
 
 pub type SharedConsole = Arc<dyn Console>;

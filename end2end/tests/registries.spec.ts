@@ -132,6 +132,20 @@ test('registries: create, push with the drawer command, public and private, robo
   await expect(page.getByText('Deleted 2 tags.')).toBeVisible();
   await expect(page.locator('tr[data-tag]')).toHaveCount(1);
   await expect(page.locator('tr[data-tag="latest"]')).toContainText('linux/amd64');
+
+  // Descriptions: Markdown with a live preview; markup in it stays inert.
+  await page.getByRole('button', { name: 'Edit description' }).click();
+  await page.getByLabel('Short description (at most 100 characters)').fill('The demo app');
+  await page.getByLabel('Description (Markdown)').fill('# Hello\n\n<script>window.pwned = 1</script>\n\n[docs](https://example.com)');
+  const preview = page.getByTestId('preview');
+  await expect(preview.locator('h1')).toHaveText('Hello');
+  await expect(preview.locator('script')).toHaveCount(0);
+  await expect(preview).toContainText('<script>window.pwned = 1</script>');
+  await shot(page, 'description-editor');
+  await page.getByRole('button', { name: 'Save description' }).click();
+  await expect(page.getByTestId('short-description')).toHaveText('The demo app');
+  await expect(page.getByTestId('description').locator('h1')).toHaveText('Hello');
+  expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
   await page.locator('tr[data-tag="latest"] a').click();
   await expect(page.getByRole('heading', { name: 'Layers (2)' })).toBeVisible();
   await expect(page.getByText('ADD file0.bin /')).toBeVisible();

@@ -115,8 +115,8 @@ impl Console for Services {
     async fn repository_detail(&self, caller: &Caller, repository: &str) -> Result<RepositoryDetail, Error> {
         Services::repository_detail(self, caller, &repository_name(repository)?).await
     }
-    async fn set_tag_immutability(&self, caller: &Caller, repository: &str, immutable: bool) -> Result<RepositoryDetail, Error> {
-        Services::set_tag_immutability(self, caller, &repository_name(repository)?, immutable).await
+    async fn update_repository(&self, caller: &Caller, repository: &str, patch: RepositoryPatch) -> Result<RepositoryDetail, Error> {
+        Services::update_repository(self, caller, &repository_name(repository)?, patch).await
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod digest;
 pub mod error;
+pub mod markdown;
 pub mod model;
 pub mod names;
 pub mod policy;

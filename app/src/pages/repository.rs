@@ -10,7 +10,8 @@ use crate::domain::policy::{Action, Target, user_may};
 use crate::domain::time::human_bytes;
 use crate::dto::{Me, Registry, TagSummary};
 use crate::server_fns::registries::get_registry;
-use crate::server_fns::repositories::{DeleteRepository, DeleteTags, SetTagImmutability, get_repository, list_tags};
+use crate::server_fns::repositories::{DeleteRepository, DeleteTags, SetRepositoryDescriptions, SetTagImmutability, get_repository, list_tags};
+use crate::dto::RepositoryDetail;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -34,9 +35,10 @@ pub fn RepositoryPage() -> impl IntoView {
     let delete_tags = ServerAction::<DeleteTags>::new();
     let delete_repository = ServerAction::<DeleteRepository>::new();
     let immutability = ServerAction::<SetTagImmutability>::new();
+    let describe = ServerAction::<SetRepositoryDescriptions>::new();
     let data = Resource::new(
-        move || (registry_name(), path(), delete_tags.version().get(), immutability.version().get()),
-        |(reg, path, _, _)| async move {
+        move || (registry_name(), path(), delete_tags.version().get(), immutability.version().get(), describe.version().get()),
+        |(reg, path, _, _, _)| async move {
             let registry = get_registry(reg.clone()).await?;
             let full = format!("{reg}/{path}");
             let tags = list_tags(full.clone()).await?;
@@ -61,7 +63,12 @@ pub fn RepositoryPage() -> impl IntoView {
                         Ok((registry, tags, detail)) => {
                             let manage = may_delete(me.as_ref(), &registry);
                             let immutable = detail.immutable_tags;
-                            view! { <Tags registry path tags manage immutable immutability delete_tags delete_repository /> }.into_any()
+                            let full = format!("{}/{}", registry.name, path);
+                            view! {
+                                <Tags registry path tags manage immutable immutability delete_tags delete_repository />
+                                <Description detail full manage describe />
+                            }
+                                .into_any()
                         }
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
@@ -305,6 +312,60 @@ fn DeleteRepositoryForm(full: String, path: String, delete_repository: ServerAct
                 </div>
             </ActionForm>
             {move || delete_repository.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+        </section>
+    }
+}
+
+/// The repository's descriptions: the Markdown rendered (sanitized), and for managers
+/// an editor with a live preview.
+#[component]
+fn Description(detail: RepositoryDetail, full: String, manage: bool, describe: ServerAction<SetRepositoryDescriptions>) -> impl IntoView {
+    let text = RwSignal::new(detail.description.clone());
+    let editing = RwSignal::new(false);
+    let rendered = crate::domain::markdown::render(&detail.description);
+    view! {
+        <section class="card" aria-labelledby="description-title">
+            <div class="section-header">
+                <h2 id="description-title">"About"</h2>
+                {manage.then(|| view! {
+                    <button type="button" class="button small" on:click=move |_| editing.update(|e| *e = !*e)>
+                        {move || if editing.get() { "Close editor" } else { "Edit description" }}
+                    </button>
+                })}
+            </div>
+            {(!detail.short_description.is_empty()).then(|| view! { <p class="lead" data-testid="short-description">{detail.short_description.clone()}</p> })}
+            {if detail.description.is_empty() {
+                view! { <p class="muted small">"No description yet."</p> }.into_any()
+            } else {
+                view! { <div class="markdown" data-testid="description" inner_html=rendered></div> }.into_any()
+            }}
+            {move || describe.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+            <div hidden=move || !editing.get()>
+                <ActionForm action=describe>
+                    <div class="form">
+                        <input type="hidden" name="repository" value=full.clone() />
+                        <label for="short-description">"Short description (at most 100 characters)"</label>
+                        <input id="short-description" name="short_description" maxlength="100" value=detail.short_description.clone() />
+                        <div class="editor">
+                            <div>
+                                <label for="description-text">"Description (Markdown)"</label>
+                                <textarea
+                                    id="description-text"
+                                    name="description"
+                                    rows="10"
+                                    prop:value=move || text.get()
+                                    on:input=move |ev| text.set(event_target_value(&ev))
+                                ></textarea>
+                            </div>
+                            <div>
+                                <p class="command-label">"Preview"</p>
+                                <div class="markdown preview" data-testid="preview" inner_html=move || crate::domain::markdown::render(&text.get())></div>
+                            </div>
+                        </div>
+                        <button type="submit" class="button primary">"Save description"</button>
+                    </div>
+                </ActionForm>
+            </div>
         </section>
     }
 }

@@ -51,5 +51,22 @@ pub async fn get_repository(repository: String) -> Result<RepositoryDetail, Cons
 pub async fn set_tag_immutability(repository: String, immutable: bool) -> Result<RepositoryDetail, ConsoleError> {
     use super::ssr::*;
     let caller = caller().await?;
-    console()?.set_tag_immutability(&caller, &repository, immutable).await.map_err(fail)
+    let patch = crate::dto::RepositoryPatch { immutable_tags: Some(immutable), ..Default::default() };
+    console()?.update_repository(&caller, &repository, patch).await.map_err(fail)
+}
+
+#[server(prefix = "/console/fn", endpoint = "set_repository_descriptions")]
+pub async fn set_repository_descriptions(
+    repository: String,
+    short_description: String,
+    description: String,
+) -> Result<RepositoryDetail, ConsoleError> {
+    use super::ssr::*;
+    let caller = caller().await?;
+    let patch = crate::dto::RepositoryPatch {
+        short_description: Some(short_description),
+        description: Some(description),
+        immutable_tags: None,
+    };
+    console()?.update_repository(&caller, &repository, patch).await.map_err(fail)
 }

@@ -64,16 +64,10 @@ pub async fn repository_path(
         }
         (Method::GET, Target::Repository(name)) => Ok(Json(services.repository_detail(&caller, &name).await?).into_response()),
         (Method::PATCH, Target::Repository(name)) => {
-            #[derive(serde::Deserialize)]
-            struct Patch {
-                immutable_tags: Option<bool>,
-            }
-            let patch: Patch = serde_json::from_slice(&body)
-                .map_err(|e| ApiError(Error::invalid("body", format!("expected {{\"immutable_tags\": bool}} ({e})"))))?;
-            match patch.immutable_tags {
-                Some(immutable) => Ok(Json(services.set_tag_immutability(&caller, &name, immutable).await?).into_response()),
-                None => Ok(Json(services.repository_detail(&caller, &name).await?).into_response()),
-            }
+            let patch: app::dto::RepositoryPatch = serde_json::from_slice(&body).map_err(|e| {
+                ApiError(Error::invalid("body", format!("expected short_description, description or immutable_tags ({e})")))
+            })?;
+            Ok(Json(services.update_repository(&caller, &name, patch).await?).into_response())
         }
         _ => Ok(ApiError::method_not_allowed()),
     }

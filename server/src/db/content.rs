@@ -751,3 +751,28 @@ impl Db {
             .map_err(internal("tags of manifest"))
     }
 }
+
+impl Db {
+    pub async fn repository_descriptions(&self, repository_id: i64) -> Result<(String, String), Error> {
+        let row = sqlx::query("SELECT short_description, description FROM repositories WHERE id = $1")
+            .bind(repository_id)
+            .fetch_one(self.pool())
+            .await
+            .map_err(internal("read descriptions"))?;
+        Ok((
+            row.try_get("short_description").map_err(internal("decode descriptions"))?,
+            row.try_get("description").map_err(internal("decode descriptions"))?,
+        ))
+    }
+
+    pub async fn set_repository_descriptions(&self, repository_id: i64, short: &str, full: &str) -> Result<(), Error> {
+        sqlx::query("UPDATE repositories SET short_description = $1, description = $2 WHERE id = $3")
+            .bind(short)
+            .bind(full)
+            .bind(repository_id)
+            .execute(self.pool())
+            .await
+            .map(|_| ())
+            .map_err(internal("set descriptions"))
+    }
+}

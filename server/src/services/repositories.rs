@@ -6,7 +6,8 @@ use super::distribution::RepositoryName;
 use app::domain::policy::{self, Action, Caller};
 use app::domain::time::Timestamp;
 use app::domain::{Error, Resource};
-use app::dto::{RepositoryDetail, RepositorySummary, TagSummary};
+use app::domain::names::bounded_text;
+use app::dto::{RepositoryDetail, RepositoryPatch, RepositorySummary, TagSummary};
 
 impl Services {
     pub async fn list_repositories(&self, caller: &Caller, registry: &str) -> Result<Vec<RepositorySummary>, Error> {
@@ -78,8 +79,11 @@ impl Services {
     pub async fn repository_detail(&self, caller: &Caller, name: &RepositoryName) -> Result<RepositoryDetail, Error> {
         let access = self.repository_access(caller, name, Action::Pull).await?;
         let repository = access.repository()?;
+        let (short_description, description) = self.db.repository_descriptions(repository.id).await?;
         Ok(RepositoryDetail {
             name: repository.name.clone(),
+            short_description,
+            description,
             immutable_tags: self.db.tags_immutable(repository.id).await?,
             tags: self.db.list_tags(repository.id, None, i64::MAX).await?.len() as i64,
             size_bytes: self.db.repository_size(repository.id).await?,
@@ -87,15 +91,40 @@ impl Services {
         })
     }
 
-    /// Managers turn tag immutability on or off for one repository.
-    pub async fn set_tag_immutability(&self, caller: &Caller, name: &RepositoryName, immutable: bool) -> Result<RepositoryDetail, Error> {
+    /// Managers change a repository's descriptions and tag immutability.
+    pub async fn update_repository(&self, caller: &Caller, name: &RepositoryName, patch: RepositoryPatch) -> Result<RepositoryDetail, Error> {
         let access = self.repository_access(caller, name, Action::UpdateRegistry).await?;
         let repository = access.repository()?;
-        self.db.set_repository_immutability(repository.id, Some(immutable)).await?;
-        let full = name.full();
-        let detail = Some(format!("immutable tags {}", if immutable { "on" } else { "off" }));
-        let event = Event { workspace_id: Some(access.registry.workspace_id), action: "repository.update", resource_type: "repository", resource: &full, detail };
-        self.record(caller, event).await?;
+        let mut changes = Vec::new();
+        if patch.short_description.is_some() || patch.description.is_some() {
+            let (old_short, old_full) = self.db.repository_descriptions(repository.id).await?;
+            let short = match patch.short_description.as_deref() {
+                Some(text) => bounded_text("short_description", text, 0, 100)?,
+                None => old_short,
+            };
+            let full = match patch.description.as_deref() {
+                Some(text) if text.len() > 100_000 => return Err(Error::invalid("description", "must be at most 100000 bytes")),
+                Some(text) => text.to_string(),
+                None => old_full,
+            };
+            self.db.set_repository_descriptions(repository.id, &short, &full).await?;
+            changes.push("descriptions changed".to_string());
+        }
+        if let Some(immutable) = patch.immutable_tags {
+            self.db.set_repository_immutability(repository.id, Some(immutable)).await?;
+            changes.push(format!("immutable tags {}", if immutable { "on" } else { "off" }));
+        }
+        if !changes.is_empty() {
+            let full = name.full();
+            let event = Event {
+                workspace_id: Some(access.registry.workspace_id),
+                action: "repository.update",
+                resource_type: "repository",
+                resource: &full,
+                detail: Some(changes.join("; ")),
+            };
+            self.record(caller, event).await?;
+        }
         self.repository_detail(caller, name).await
     }
 }
