@@ -89,6 +89,8 @@ pub struct RegistrySummary {
     pub size_bytes: i64,
     pub created_at: Timestamp,
     pub last_push_at: Option<Timestamp>,
+    #[serde(default)]
+    pub quota_bytes: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +106,7 @@ pub struct Registry {
     pub tags: i64,
     pub size_bytes: i64,
     pub last_push_at: Option<Timestamp>,
+    pub quota_bytes: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,6 +126,28 @@ pub struct RegistryPatch {
     /// Whether repositories' tags are immutable unless a repository says otherwise.
     #[serde(default)]
     pub immutable_tags_default: Option<bool>,
+    /// `Some(None)` (JSON `null`) removes the quota; absent leaves it as it is.
+    #[serde(default, deserialize_with = "present_or_null")]
+    pub quota_bytes: Option<Option<i64>>,
+}
+
+/// Tells a field that is absent (`None`) from one that is `null` (`Some(None)`).
+fn present_or_null<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Option<i64>>, D::Error> {
+    Option::<i64>::deserialize(deserializer).map(Some)
+}
+
+/// A workspace's storage, per registry (blobs shared inside a registry count once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceUsage {
+    pub size_bytes: i64,
+    pub registries: Vec<RegistryUsage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistryUsage {
+    pub name: String,
+    pub size_bytes: i64,
+    pub quota_bytes: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

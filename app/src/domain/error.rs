@@ -75,6 +75,9 @@ pub enum Error {
     /// A manifest references a blob or manifest the repository does not hold.
     #[error("{0}")]
     ManifestBlobUnknown(String),
+    /// The push would take the registry past its storage quota.
+    #[error("{0}")]
+    QuotaExceeded(String),
     /// The tag is immutable: it may not be moved to other content or deleted.
     #[error("tag {0} is immutable")]
     TagImmutable(String),
@@ -109,6 +112,7 @@ impl Error {
             Error::ManifestInvalid(_) => "MANIFEST_INVALID",
             Error::ManifestBlobUnknown(_) => "MANIFEST_BLOB_UNKNOWN",
             Error::TagImmutable(_) => "TAG_IMMUTABLE",
+            Error::QuotaExceeded(_) => "QUOTA_EXCEEDED",
             Error::Unsupported(_) => "UNSUPPORTED",
             Error::TooLarge(_) => "TOO_LARGE",
             Error::Internal => "INTERNAL",
@@ -127,6 +131,7 @@ impl Error {
             Error::DigestInvalid(_) | Error::SizeInvalid(_) | Error::ManifestInvalid(_) | Error::ManifestBlobUnknown(_) => 400,
             Error::RangeInvalid(_) => 416,
             Error::TagImmutable(_) => 409,
+            Error::QuotaExceeded(_) => 409,
             Error::Unsupported(_) => 422,
             Error::TooLarge(_) => 413,
             Error::Internal => 500,
@@ -146,6 +151,7 @@ impl Error {
             | Error::ManifestInvalid(msg)
             | Error::ManifestBlobUnknown(msg)
             | Error::Unsupported(msg)
+            | Error::QuotaExceeded(msg)
             | Error::TooLarge(msg) => msg.clone(),
             Error::Unauthenticated => "Sign in first.".to_string(),
             Error::TagImmutable(tag) => {
@@ -179,6 +185,7 @@ mod tests {
             (Error::ManifestInvalid("m".into()), 400),
             (Error::ManifestBlobUnknown("b".into()), 400),
             (Error::TagImmutable("v1".into()), 409),
+            (Error::QuotaExceeded("q".into()), 409),
             (Error::Unsupported("u".into()), 422),
             (Error::TooLarge("t".into()), 413),
             (Error::Internal, 500),

@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/workspaces/{ws}/members", get(workspaces::list_members))
         .route("/workspaces/{ws}/members/{username}", put(workspaces::put_member).delete(workspaces::delete_member))
         .route("/workspaces/{ws}/audit", get(workspaces::list_audit))
+        .route("/workspaces/{ws}/usage", get(workspaces::get_usage))
         .route("/workspaces/{ws}/registries", get(workspaces::list_registries).post(workspaces::create_registry))
         .route(
             "/registries/{reg}",

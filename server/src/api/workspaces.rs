@@ -126,3 +126,12 @@ pub async fn list_audit(
     let per_page = number("per_page", paging.per_page, 50)?;
     Ok(Json(state.services.list_audit(&caller, &ws, page, per_page).await?))
 }
+
+/// `GET /api/v1/workspaces/{ws}/usage`
+pub async fn get_usage(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(ws): Path<String>,
+) -> Result<Json<app::dto::WorkspaceUsage>> {
+    Ok(Json(state.services.workspace_usage(&caller, &ws).await?))
+}

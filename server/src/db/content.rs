@@ -776,3 +776,31 @@ impl Db {
             .map_err(internal("set descriptions"))
     }
 }
+
+impl Db {
+    /// Bytes of `digests` that no manifest of the registry references yet: what a
+    /// manifest referencing them adds to the registry's usage.
+    pub async fn new_bytes_for_registry(&self, registry_id: i64, digests: &[String]) -> Result<i64, Error> {
+        let mut total = 0;
+        for digest in digests {
+            let row = sqlx::query(
+                "SELECT b.size,
+                        EXISTS (SELECT 1 FROM manifest_references mr JOIN repositories r ON r.id = mr.repository_id
+                                WHERE r.registry_id = $1 AND mr.child_digest = $2 AND mr.kind = 'blob') AS counted
+                 FROM blobs b WHERE b.digest = $2",
+            )
+            .bind(registry_id)
+            .bind(digest)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(internal("new bytes"))?;
+            if let Some(row) = row {
+                let counted: i64 = row.try_get("counted").map_err(internal("decode new bytes"))?;
+                if counted == 0 {
+                    total += row.try_get::<i64, _>("size").map_err(internal("decode new bytes"))?;
+                }
+            }
+        }
+        Ok(total)
+    }
+}

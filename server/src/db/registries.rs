@@ -128,3 +128,24 @@ impl Db {
             .map_err(internal("decode registry visibility"))
     }
 }
+
+impl Db {
+    pub async fn registry_quota(&self, registry_id: i64) -> Result<Option<i64>, Error> {
+        sqlx::query("SELECT quota_bytes FROM registries WHERE id = $1")
+            .bind(registry_id)
+            .fetch_one(self.pool())
+            .await
+            .and_then(|row| row.try_get::<Option<i64>, _>("quota_bytes"))
+            .map_err(internal("read quota"))
+    }
+
+    pub async fn set_registry_quota(&self, registry_id: i64, quota: Option<i64>) -> Result<(), Error> {
+        sqlx::query("UPDATE registries SET quota_bytes = $1 WHERE id = $2")
+            .bind(quota)
+            .bind(registry_id)
+            .execute(self.pool())
+            .await
+            .map(|_| ())
+            .map_err(internal("set quota"))
+    }
+}

@@ -37,6 +37,7 @@ pub fn status_and_code(err: &Error) -> (StatusCode, &'static str) {
         Error::ManifestInvalid(_) => (S::BAD_REQUEST, "MANIFEST_INVALID"),
         Error::ManifestBlobUnknown(_) => (S::BAD_REQUEST, "MANIFEST_BLOB_UNKNOWN"),
         Error::TagImmutable(_) => (S::BAD_REQUEST, "TAG_INVALID"),
+        Error::QuotaExceeded(_) => (S::FORBIDDEN, "DENIED"),
         Error::Unsupported(_) => (S::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED"),
         Error::TooLarge(_) => (S::PAYLOAD_TOO_LARGE, "SIZE_INVALID"),
         Error::Internal => (S::INTERNAL_SERVER_ERROR, "UNKNOWN"),

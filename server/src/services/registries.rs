@@ -67,6 +67,16 @@ impl Services {
         };
         self.db.update_registry(registry.id, visibility, &description, now_ms()).await?;
         let mut changes = Vec::new();
+        if let Some(quota) = patch.quota_bytes {
+            if quota.is_some_and(|q| q < 0) {
+                return Err(Error::invalid("quota_bytes", "must be 0 or more, or null for no quota"));
+            }
+            self.db.set_registry_quota(registry.id, quota).await?;
+            changes.push(match quota {
+                Some(q) => format!("quota {q} bytes"),
+                None => "quota removed".to_string(),
+            });
+        }
         if let Some(immutable) = patch.immutable_tags_default {
             self.db.set_registry_immutability_default(registry.id, immutable).await?;
             changes.push(format!("immutable tags by default {}", if immutable { "on" } else { "off" }));
@@ -111,6 +121,7 @@ impl Services {
             tags: summary.tags,
             size_bytes: summary.size_bytes,
             last_push_at: summary.last_push_at,
+            quota_bytes: summary.quota_bytes,
         })
     }
 
@@ -136,7 +147,18 @@ impl Services {
             size_bytes,
             created_at: Timestamp(registry.created_at),
             last_push_at: last_push_at.map(Timestamp),
+            quota_bytes: self.db.registry_quota(registry.id).await?,
         })
+    }
+
+    /// `GET /api/v1/workspaces/{ws}/usage`
+    pub async fn workspace_usage(&self, caller: &Caller, workspace: &str) -> Result<app::dto::WorkspaceUsage, Error> {
+        let registries = self.list_registries(caller, workspace).await?;
+        let registries: Vec<app::dto::RegistryUsage> = registries
+            .into_iter()
+            .map(|r| app::dto::RegistryUsage { name: r.name, size_bytes: r.size_bytes, quota_bytes: r.quota_bytes })
+            .collect();
+        Ok(app::dto::WorkspaceUsage { size_bytes: registries.iter().map(|r| r.size_bytes).sum(), registries })
     }
 }
 

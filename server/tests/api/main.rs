@@ -19,4 +19,5 @@ mod permission_matrix;
 mod sessions;
 mod sign_in;
 mod tenancy;
+mod usage;
 mod throttling;

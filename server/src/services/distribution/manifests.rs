@@ -93,6 +93,16 @@ impl Services {
                 return Err(Error::TagImmutable(tag.clone()));
             }
         }
+        if let Some(quota) = self.db.registry_quota(access.registry.id).await? {
+            let (_, _, used, _) = self.db.registry_usage(access.registry.id).await?;
+            let adding = self.db.new_bytes_for_registry(access.registry.id, &parsed.blobs).await?;
+            if adding > 0 && used + adding > quota {
+                return Err(Error::QuotaExceeded(format!(
+                    "This push needs {adding} more bytes; registry {} uses {used} of its {quota}-byte quota.",
+                    access.registry.name
+                )));
+            }
+        }
         let (image_size, platform) = self.summarize(repository.id, &parsed).await?;
         self.db
             .put_manifest(NewManifest {
