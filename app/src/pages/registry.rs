@@ -149,6 +149,11 @@ fn Manage(
                 <dd>{registry.created_at.to_string()}</dd>
                 <dt>"Usage"</dt>
                 <dd>{format!("{} in {} repositories, {} tags", human_bytes(registry.size_bytes), registry.repositories, registry.tags)}</dd>
+                <dt>"Quota"</dt>
+                <dd data-testid="quota">{match registry.quota_bytes {
+                    Some(quota) => format!("{} of {} used", human_bytes(registry.size_bytes), human_bytes(quota)),
+                    None => "No limit".to_string(),
+                }}</dd>
                 <dt>"Last push"</dt>
                 <dd>{registry.last_push_at.map(|t| t.to_string()).unwrap_or_else(|| "Never".to_string())}</dd>
             </dl>

@@ -87,6 +87,8 @@ async fn a_quota_refuses_the_push_that_would_pass_it() {
     // The refused push did not count; the same layers again add nothing and pass.
     let (_, usage) = api(&berth, Method::GET, "/workspaces/acme/usage", None).await;
     assert_eq!(usage["registries"][0]["size_bytes"], (config.len() + small.len()) as i64);
+    let page = berth.admin_browser().await.get(berth.url("/r/apps")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("20.0 kB of 50.0 kB used"), "the registry page shows the quota");
     assert_eq!(registry.put_manifest("apps/api", "again", OCI_MANIFEST, &image_manifest(&config, &[&small], None)).await.status(), 201);
     let (status, _) = api(&berth, Method::PATCH, "/registries/apps", Some(json!({ "quota_bytes": null }))).await;
     assert_eq!(status, 200);
