@@ -228,3 +228,30 @@ test('registries: create, push with the drawer command, public and private, robo
   await destroy.click();
   await expect(page.getByTestId('destroy-report')).toContainText('Registry apps destroyed: 1 repositories, 1 tags');
 });
+
+test('a manager sets, rejects a bad value for, and removes a registry quota', async ({ page }) => {
+  const headers = { Authorization: basic('admin', adminPassword) };
+  expect((await page.request.post('/api/v1/workspaces', { headers, data: { name: 'quota-ws' } })).status()).toBe(201);
+  expect(
+    (await page.request.post('/api/v1/workspaces/quota-ws/registries', { headers, data: { name: 'quotas', visibility: 'private' } })).status(),
+  ).toBe(201);
+  await signIn(page, 'admin', adminPassword);
+  await page.goto('/r/quotas');
+  await hydrated(page);
+  await expect(page.getByTestId('quota')).toContainText('No limit');
+
+  const setQuota = async (value: string) => {
+    await page.getByRole('button', { name: 'Set quota' }).click();
+    await page.getByLabel('Quota (GB)').fill(value);
+    await page.getByRole('button', { name: 'Save quota' }).click();
+  };
+  await setQuota('ten');
+  await expect(page.getByRole('alert')).toContainText('gigabytes');
+  await setQuota('0.00001');
+  await expect(page.getByText('quotas quota: 10.0 kB.')).toBeVisible();
+  await expect(page.getByTestId('quota')).toContainText('0 B of 10.0 kB used');
+  const api = await page.request.get('/api/v1/registries/quotas', { headers });
+  expect((await api.json()).quota_bytes).toBe(10000);
+  await setQuota('');
+  await expect(page.getByTestId('quota')).toContainText('No limit');
+});

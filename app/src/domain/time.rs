@@ -183,8 +183,30 @@ pub fn human_bytes(bytes: i64) -> String {
     if unit == 0 { format!("{bytes} B") } else { format!("{value:.1} {}", UNITS[unit]) }
 }
 
+/// Reads a quota typed in gigabytes ("10", "0.5"); blank means no limit.
+pub fn parse_quota_gigabytes(text: &str) -> Result<Option<i64>, crate::domain::error::Error> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<f64>() {
+        Ok(gb) if gb.is_finite() && (0.0..=1_000_000.0).contains(&gb) => Ok(Some((gb * 1e9).round() as i64)),
+        _ => Err(crate::domain::error::Error::invalid("quota", "must be a number of gigabytes from 0 to 1000000, or blank for no limit")),
+    }
+}
+
 #[cfg(test)]
 mod size_tests {
+    #[test]
+    fn quotas_are_read_in_gigabytes() {
+        assert_eq!(super::parse_quota_gigabytes(" ").unwrap(), None);
+        assert_eq!(super::parse_quota_gigabytes("2").unwrap(), Some(2_000_000_000));
+        assert_eq!(super::parse_quota_gigabytes("0.5").unwrap(), Some(500_000_000));
+        for bad in ["-1", "ten", "NaN", "inf", "1e9"] {
+            assert!(super::parse_quota_gigabytes(bad).is_err(), "{bad}");
+        }
+    }
+
     #[test]
     fn sizes_are_readable() {
         assert_eq!(super::human_bytes(0), "0 B");

@@ -13,7 +13,7 @@ use crate::domain::policy::{Action, Target, user_may};
 use crate::domain::time::human_bytes;
 use crate::dto::{Me, Registry, RepositorySummary};
 use crate::pages::registries::VisibilityBadge;
-use crate::server_fns::registries::{DestroyRegistry, SetRegistryVisibility, get_registry, list_repositories};
+use crate::server_fns::registries::{DestroyRegistry, SetRegistryQuota, SetRegistryVisibility, get_registry, list_repositories};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -24,11 +24,12 @@ pub fn RegistryPage() -> impl IntoView {
     let name = move || params.read().get("reg").unwrap_or_default();
     let visibility = ServerAction::<SetRegistryVisibility>::new();
     let destroy = ServerAction::<DestroyRegistry>::new();
+    let quota = ServerAction::<SetRegistryQuota>::new();
     // The registry and its repositories load together, so the page renders (and
     // hydrates) in one piece.
     let registry = Resource::new(
-        move || (name(), visibility.version().get()),
-        |(reg, _)| async move {
+        move || (name(), visibility.version().get(), quota.version().get()),
+        |(reg, _, _)| async move {
             let registry = get_registry(reg.clone()).await?;
             let repositories = list_repositories(reg).await?;
             Ok::<_, crate::error::ConsoleError>((registry, repositories))
@@ -58,7 +59,7 @@ pub fn RegistryPage() -> impl IntoView {
                             .into_any();
                     }
                     match registry.await {
-                        Ok((registry, repositories)) => view! { <Manage registry repositories me visibility destroy /> }.into_any(),
+                        Ok((registry, repositories)) => view! { <Manage registry repositories me visibility destroy quota /> }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
                 })
@@ -74,6 +75,7 @@ fn Manage(
     me: Option<Me>,
     visibility: ServerAction<SetRegistryVisibility>,
     destroy: ServerAction<DestroyRegistry>,
+    quota: ServerAction<SetRegistryQuota>,
 ) -> impl IntoView {
     let username = me.as_ref().map(|m| m.username.clone()).unwrap_or_default();
     let role = me.as_ref().and_then(|m| m.workspaces.iter().find(|w| w.name == registry.workspace).map(|w| w.role));
@@ -84,6 +86,9 @@ fn Manage(
     let host = registry.endpoint.rsplit_once('/').map(|(h, _)| h.to_string()).unwrap_or_default();
 
     let show_visibility = RwSignal::new(false);
+    let show_quota = RwSignal::new(false);
+    let quota_text = RwSignal::new(registry.quota_bytes.map(|q| (q as f64 / 1e9).to_string()).unwrap_or_default());
+    let quota_registry = registry.name.clone();
     let show_credentials = RwSignal::new(false);
     let show_commands = RwSignal::new(false);
     let is_public = registry.visibility == Visibility::Public;
@@ -133,6 +138,18 @@ fn Manage(
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 })
         }}
+        {move || {
+            quota
+                .value()
+                .get()
+                .map(|result| match result {
+                    Ok(r) => {
+                        let limit = r.quota_bytes.map(human_bytes).unwrap_or_else(|| "no limit".to_string());
+                        view! { <SuccessNotice message=format!("{} quota: {limit}.", r.name) /> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                })
+        }}
         <section class="card" aria-labelledby="configuration-title">
             <h2 id="configuration-title">"Configuration"</h2>
             <dl class="facts">
@@ -153,7 +170,12 @@ fn Manage(
                 <dd data-testid="quota">{match registry.quota_bytes {
                     Some(quota) => format!("{} of {} used", human_bytes(registry.size_bytes), human_bytes(quota)),
                     None => "No limit".to_string(),
-                }}</dd>
+                }}
+                {manage.then(|| view! {
+                    " "
+                    <button type="button" class="button small" on:click=move |_| show_quota.set(true)>"Set quota"</button>
+                })}
+                </dd>
                 <dt>"Last push"</dt>
                 <dd>{registry.last_push_at.map(|t| t.to_string()).unwrap_or_else(|| "Never".to_string())}</dd>
             </dl>
@@ -183,6 +205,35 @@ fn Manage(
                     }
                 >
                     {if is_public { "Make Private" } else { "Make Public" }}
+                </button>
+            </div>
+        </Modal>
+        <Modal open=show_quota id="quota-dialog" title="Storage quota">
+            <p>"Pushes that would take this registry past the quota are refused. Leave blank for no limit."</p>
+            <label>
+                "Quota (GB)"
+                <input
+                    type="text"
+                    inputmode="decimal"
+                    name="quota"
+                    prop:value=move || quota_text.get()
+                    on:input=move |ev| quota_text.set(event_target_value(&ev))
+                />
+            </label>
+            <div class="dialog-actions">
+                <button type="button" class="button" on:click=move |_| show_quota.set(false)>"Cancel"</button>
+                <button
+                    type="button"
+                    class="button primary"
+                    on:click={
+                        let registry = quota_registry.clone();
+                        move |_| {
+                            quota.dispatch(SetRegistryQuota { registry: registry.clone(), quota: quota_text.get_untracked() });
+                            show_quota.set(false);
+                        }
+                    }
+                >
+                    "Save quota"
                 </button>
             </div>
         </Modal>

@@ -38,6 +38,16 @@ pub async fn set_registry_visibility(registry: String, visibility: Visibility) -
     console()?.update_registry(&caller, &registry, patch).await.map_err(fail)
 }
 
+/// `quota` is in gigabytes as typed; blank removes the limit.
+#[server(prefix = "/console/fn", endpoint = "set_registry_quota")]
+pub async fn set_registry_quota(registry: String, quota: String) -> Result<Registry, ConsoleError> {
+    use super::ssr::*;
+    let caller = caller().await?;
+    let quota_bytes = crate::domain::time::parse_quota_gigabytes(&quota).map_err(fail)?;
+    let patch = crate::dto::RegistryPatch { quota_bytes: Some(quota_bytes), ..Default::default() };
+    console()?.update_registry(&caller, &registry, patch).await.map_err(fail)
+}
+
 /// Deletes several registries; each is checked and reported on its own.
 #[server(prefix = "/console/fn", endpoint = "delete_registries")]
 pub async fn delete_registries(names: Vec<String>) -> Result<Vec<DestroyReport>, ConsoleError> {
