@@ -153,6 +153,17 @@ impl TestBerth {
         client
     }
 
+    /// Calls `/api/v1{path}` as the admin with Basic credentials; gives the status and
+    /// the JSON body (`Null` when there is none).
+    pub async fn admin_api(&self, method: reqwest::Method, path: &str, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {
+        let mut request = self.script().request(method, self.url(&format!("/api/v1{path}"))).basic_auth("admin", Some(ADMIN_PASSWORD));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        (response.status().as_u16(), response.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
     /// Creates a user through the API with the admin's Basic credentials.
     pub async fn create_user(&self, username: &str, password: &str, is_admin: bool) {
         let response = self

@@ -9,15 +9,6 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use std::process::Command;
 
-async fn api(berth: &TestBerth, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut request = berth.script().request(method, berth.url(&format!("/api/v1{path}"))).basic_auth("admin", Some(ADMIN_PASSWORD));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
-}
-
 #[tokio::test]
 async fn immutable_tags_refuse_overwrites_and_deletes_until_turned_off() {
     let berth = TestBerth::start().await;
@@ -25,7 +16,7 @@ async fn immutable_tags_refuse_overwrites_and_deletes_until_turned_off() {
     let registry = Registry::admin(&berth);
     let first = registry.push_image("apps/api", "v1", "first").await;
 
-    let (status, detail) = api(&berth, Method::PATCH, "/registries/apps/repositories/api", Some(json!({ "immutable_tags": true }))).await;
+    let (status, detail) = berth.admin_api(Method::PATCH, "/registries/apps/repositories/api", Some(json!({ "immutable_tags": true }))).await;
     assert_eq!((status, detail["immutable_tags"].as_bool()), (200, Some(true)));
 
     let second = registry.push_image("apps/api", "v2", "second").await; // a new tag is fine
@@ -40,21 +31,21 @@ async fn immutable_tags_refuse_overwrites_and_deletes_until_turned_off() {
     assert_eq!(error_code(delete_tag).await, "TAG_INVALID");
     let delete_digest = registry.request(Method::DELETE, &format!("/v2/apps/api/manifests/{}", sha256(&first))).send().await.unwrap();
     assert_eq!(error_code(delete_digest).await, "TAG_INVALID");
-    let (status, error) = api(&berth, Method::DELETE, "/registries/apps/repositories/api/tags/v1", None).await;
+    let (status, error) = berth.admin_api(Method::DELETE, "/registries/apps/repositories/api/tags/v1", None).await;
     assert_eq!((status, error["error"]["code"].as_str()), (409, Some("TAG_IMMUTABLE")));
 
-    api(&berth, Method::PATCH, "/registries/apps/repositories/api", Some(json!({ "immutable_tags": false }))).await;
+    berth.admin_api(Method::PATCH, "/registries/apps/repositories/api", Some(json!({ "immutable_tags": false }))).await;
     assert_eq!(registry.put_manifest("apps/api", "v1", OCI_MANIFEST, &second).await.status(), 201);
-    let (status, _) = api(&berth, Method::DELETE, "/registries/apps/repositories/api/tags/v1", None).await;
+    let (status, _) = berth.admin_api(Method::DELETE, "/registries/apps/repositories/api/tags/v1", None).await;
     assert_eq!(status, 204);
 
     // The registry-wide default covers repositories that do not say otherwise.
-    let (status, _) = api(&berth, Method::PATCH, "/registries/pub", Some(json!({ "immutable_tags_default": true }))).await;
+    let (status, _) = berth.admin_api(Method::PATCH, "/registries/pub", Some(json!({ "immutable_tags_default": true }))).await;
     assert_eq!(status, 200);
     registry.push_image("pub/tool", "v1", "tool").await;
     let other = registry.push_image("pub/tool", "v2", "other").await;
     assert_eq!(registry.put_manifest("pub/tool", "v1", OCI_MANIFEST, &other).await.status(), 400);
-    let (_, detail) = api(&berth, Method::GET, "/registries/pub/repositories/tool", None).await;
+    let (_, detail) = berth.admin_api(Method::GET, "/registries/pub/repositories/tool", None).await;
     assert_eq!(detail["immutable_tags"], true);
 }
 
@@ -78,7 +69,7 @@ async fn skopeo_is_told_the_tag_is_immutable() {
             .unwrap()
     };
     assert!(copy("one").status.success());
-    api(&berth, Method::PATCH, "/registries/apps/repositories/web", Some(json!({ "immutable_tags": true }))).await;
+    berth.admin_api(Method::PATCH, "/registries/apps/repositories/web", Some(json!({ "immutable_tags": true }))).await;
     let refused = copy("two");
     assert!(!refused.status.success());
     let stderr = String::from_utf8_lossy(&refused.stderr);

@@ -2,20 +2,11 @@
 //! what was pushed; a quota refuses the push that would pass it, and failed pushes do
 //! not count.
 
-use crate::helpers::{ADMIN_PASSWORD, TestBerth};
+use crate::helpers::TestBerth;
 use crate::oci_helpers::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-
-async fn api(berth: &TestBerth, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut request = berth.script().request(method, berth.url(&format!("/api/v1{path}"))).basic_auth("admin", Some(ADMIN_PASSWORD));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
-}
 
 #[tokio::test]
 async fn usage_matches_a_recount_after_pushes_deletes_and_mounts() {
@@ -40,7 +31,7 @@ async fn usage_matches_a_recount_after_pushes_deletes_and_mounts() {
     let mount = registry.request(Method::POST, &format!("/v2/apps/img9/blobs/uploads/?mount={}&from=apps/img0", sha256(&shared))).send().await.unwrap();
     assert_eq!(mount.status(), 201);
     for gone in ["img1", "img4"] {
-        assert_eq!(api(&berth, Method::DELETE, &format!("/registries/apps/repositories/{gone}"), None).await.0, 204);
+        assert_eq!(berth.admin_api(Method::DELETE, &format!("/registries/apps/repositories/{gone}"), None).await.0, 204);
         images.remove(gone);
     }
 
@@ -51,12 +42,12 @@ async fn usage_matches_a_recount_after_pushes_deletes_and_mounts() {
         }
     }
     let expected: usize = distinct.values().sum();
-    let (status, usage) = api(&berth, Method::GET, "/workspaces/acme/usage", None).await;
+    let (status, usage) = berth.admin_api(Method::GET, "/workspaces/acme/usage", None).await;
     assert_eq!(status, 200);
     let apps = usage["registries"].as_array().unwrap().iter().find(|r| r["name"] == "apps").unwrap().clone();
     assert_eq!(apps["size_bytes"], expected as i64, "the shared layer counts once: {usage}");
     assert_eq!(usage["size_bytes"], expected as i64);
-    let (_, repositories) = api(&berth, Method::GET, "/registries/apps/repositories", None).await;
+    let (_, repositories) = berth.admin_api(Method::GET, "/registries/apps/repositories", None).await;
     let img0 = repositories.as_array().unwrap().iter().find(|r| r["name"] == "img0").unwrap();
     assert_eq!(img0["size_bytes"], images["img0"].iter().map(|b| b.len()).sum::<usize>() as i64);
 }
@@ -65,9 +56,9 @@ async fn usage_matches_a_recount_after_pushes_deletes_and_mounts() {
 async fn a_quota_refuses_the_push_that_would_pass_it() {
     let berth = TestBerth::start().await;
     standard_registries(&berth).await;
-    let (status, patched) = api(&berth, Method::PATCH, "/registries/apps", Some(json!({ "quota_bytes": 50_000 }))).await;
+    let (status, patched) = berth.admin_api(Method::PATCH, "/registries/apps", Some(json!({ "quota_bytes": 50_000 }))).await;
     assert_eq!((status, patched["quota_bytes"].as_i64()), (200, Some(50_000)));
-    let (status, _) = api(&berth, Method::PATCH, "/registries/apps", Some(json!({ "quota_bytes": -1 }))).await;
+    let (status, _) = berth.admin_api(Method::PATCH, "/registries/apps", Some(json!({ "quota_bytes": -1 }))).await;
     assert_eq!(status, 400);
 
     let registry = Registry::admin(&berth);
@@ -85,12 +76,12 @@ async fn a_quota_refuses_the_push_that_would_pass_it() {
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("quota"), "{body}");
 
     // The refused push did not count; the same layers again add nothing and pass.
-    let (_, usage) = api(&berth, Method::GET, "/workspaces/acme/usage", None).await;
+    let (_, usage) = berth.admin_api(Method::GET, "/workspaces/acme/usage", None).await;
     assert_eq!(usage["registries"][0]["size_bytes"], (config.len() + small.len()) as i64);
     let page = berth.admin_browser().await.get(berth.url("/r/apps")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("20.0 kB of 50.0 kB used"), "the registry page shows the quota");
     assert_eq!(registry.put_manifest("apps/api", "again", OCI_MANIFEST, &image_manifest(&config, &[&small], None)).await.status(), 201);
-    let (status, _) = api(&berth, Method::PATCH, "/registries/apps", Some(json!({ "quota_bytes": null }))).await;
+    let (status, _) = berth.admin_api(Method::PATCH, "/registries/apps", Some(json!({ "quota_bytes": null }))).await;
     assert_eq!(status, 200);
     assert_eq!(registry.put_manifest("apps/api", "big", OCI_MANIFEST, &image_manifest(&config, &[&big], None)).await.status(), 201);
 }
