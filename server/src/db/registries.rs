@@ -15,6 +15,8 @@ pub struct RegistryRecord {
     pub visibility: Visibility,
     pub description: String,
     pub created_at: i64,
+    /// Storage limit in bytes; `None` for no limit.
+    pub quota_bytes: Option<i64>,
 }
 
 impl RegistryRecord {
@@ -23,7 +25,7 @@ impl RegistryRecord {
     }
 }
 
-const SELECT: &str = "SELECT r.id, r.workspace_id, w.name AS workspace, r.name, r.visibility, r.description, r.created_at
+const SELECT: &str = "SELECT r.id, r.workspace_id, w.name AS workspace, r.name, r.visibility, r.description, r.created_at, r.quota_bytes
                       FROM registries r JOIN workspaces w ON w.id = r.workspace_id";
 
 fn registry(row: &AnyRow) -> Result<RegistryRecord, sqlx::Error> {
@@ -36,6 +38,7 @@ fn registry(row: &AnyRow) -> Result<RegistryRecord, sqlx::Error> {
         visibility: Visibility::parse(&visibility).map_err(|_| sqlx::Error::Decode("unknown visibility".into()))?,
         description: row.try_get("description")?,
         created_at: row.try_get("created_at")?,
+        quota_bytes: row.try_get("quota_bytes")?,
     })
 }
 
@@ -130,15 +133,6 @@ impl Db {
 }
 
 impl Db {
-    pub async fn registry_quota(&self, registry_id: i64) -> Result<Option<i64>, Error> {
-        sqlx::query("SELECT quota_bytes FROM registries WHERE id = $1")
-            .bind(registry_id)
-            .fetch_one(self.pool())
-            .await
-            .and_then(|row| row.try_get::<Option<i64>, _>("quota_bytes"))
-            .map_err(internal("read quota"))
-    }
-
     pub async fn set_registry_quota(&self, registry_id: i64, quota: Option<i64>) -> Result<(), Error> {
         sqlx::query("UPDATE registries SET quota_bytes = $1 WHERE id = $2")
             .bind(quota)

@@ -147,7 +147,7 @@ impl Services {
             size_bytes,
             created_at: Timestamp(registry.created_at),
             last_push_at: last_push_at.map(Timestamp),
-            quota_bytes: self.db.registry_quota(registry.id).await?,
+            quota_bytes: registry.quota_bytes,
         })
     }
 

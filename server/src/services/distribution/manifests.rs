@@ -93,7 +93,7 @@ impl Services {
                 return Err(Error::TagImmutable(tag.clone()));
             }
         }
-        if let Some(quota) = self.db.registry_quota(access.registry.id).await? {
+        if let Some(quota) = access.registry.quota_bytes {
             let (_, _, used, _) = self.db.registry_usage(access.registry.id).await?;
             let adding = self.db.new_bytes_for_registry(access.registry.id, &parsed.blobs).await?;
             if adding > 0 && used + adding > quota {
