@@ -3,6 +3,7 @@
 //! and ids are hex strings on the wire.
 
 use crate::domain::model::{Id, Role, RobotPermission, Visibility};
+use crate::domain::cleanup::CleanupRule;
 use crate::domain::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -328,4 +329,99 @@ pub struct RepositoryPatch {
     pub description: Option<String>,
     #[serde(default)]
     pub immutable_tags: Option<bool>,
+}
+
+/// A tag the clean-up rule selects (`POST …/cleanup/preview`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CleanupCandidate {
+    pub repository: String,
+    pub tag: String,
+    pub digest: String,
+    pub pushed_at: Timestamp,
+    /// Bytes of this image that no remaining image uses: what deleting it frees.
+    pub size_bytes: i64,
+    pub reason: String,
+    /// Immutable: never deleted.
+    pub protected: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CleanupPreview {
+    pub candidates: Vec<CleanupCandidate>,
+    /// Deleting every unprotected candidate frees this much (shared blobs once).
+    pub bytes_freed: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TagRef {
+    pub repository: String,
+    pub tag: String,
+}
+
+/// `POST …/cleanup`: the rule, and optionally the selection of its candidates to delete.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CleanupRequest {
+    #[serde(flatten)]
+    pub rule: CleanupRule,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only: Option<Vec<TagRef>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeletedTag {
+    pub repository: String,
+    pub tag: String,
+    pub digest: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CleanupReport {
+    pub deleted: Vec<DeletedTag>,
+    pub skipped_protected: Vec<TagRef>,
+    pub bytes_freed: i64,
+}
+
+/// A registry's retention policy (`GET/PUT …/retention`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetentionPolicy {
+    pub enabled: bool,
+    /// `hourly`, `daily` or `weekly`.
+    pub schedule: String,
+    pub rule: CleanupRule,
+    /// Record what would be deleted without deleting.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// When it runs next (read-only; absent while disabled).
+    #[serde(default, skip_deserializing)]
+    pub next_run_at: Option<Timestamp>,
+}
+
+/// One run of a retention policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetentionRun {
+    pub id: Id,
+    pub started_at: Timestamp,
+    pub finished_at: Timestamp,
+    /// `schedule` or `manual`.
+    pub started_by: String,
+    pub dry_run: bool,
+    pub rule: String,
+    pub tags_deleted: i64,
+    pub tags_protected: i64,
+    pub bytes_freed: i64,
+    pub tags: Vec<DeletedTag>,
+    pub error: Option<String>,
+}
+
+/// One garbage collection pass.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GcRun {
+    pub id: Id,
+    pub started_at: Timestamp,
+    pub duration_ms: i64,
+    /// `schedule`, `manual` or `deletion`.
+    pub started_by: String,
+    pub dry_run: bool,
+    pub blobs_removed: i64,
+    pub bytes_reclaimed: i64,
 }

@@ -22,6 +22,8 @@ pub struct Config {
     pub allow_user_workspaces: bool,
     /// Garbage collection leaves blobs touched more recently than this alone.
     pub gc_grace_ms: i64,
+    /// How often each replica looks for retention policies that are due.
+    pub retention_check_secs: u64,
     pub log_format: LogFormat,
 }
 
@@ -107,6 +109,7 @@ struct FileConfig {
     trust_proxy_headers: Option<bool>,
     allow_user_workspaces: Option<bool>,
     gc_grace_seconds: Option<i64>,
+    retention_check_seconds: Option<u64>,
     log_format: Option<String>,
 }
 
@@ -173,6 +176,13 @@ impl Config {
             None => file.gc_grace_seconds.unwrap_or(600),
         } * 1000;
 
+        let retention_check_secs = match env("BERTH_RETENTION_CHECK_SECONDS") {
+            Some(raw) => raw.parse::<u64>().ok().filter(|s| *s >= 1).ok_or_else(|| {
+                ConfigError(format!("BERTH_RETENTION_CHECK_SECONDS: '{raw}' is not a number of seconds (at least 1)"))
+            })?,
+            None => file.retention_check_seconds.unwrap_or(60).max(1),
+        };
+
         let log_format = match pick("BERTH_LOG_FORMAT", file.log_format).as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -189,6 +199,7 @@ impl Config {
             trust_proxy_headers,
             allow_user_workspaces,
             gc_grace_ms,
+            retention_check_secs,
             log_format,
         })
     }

@@ -27,8 +27,23 @@ pub fn spawn_housekeeping(services: Services) -> tokio::task::JoinHandle<()> {
                 Ok(n) if n > 0 => tracing::info!(uploads = n, "abandoned uploads removed"),
                 _ => {}
             }
-            if let Err(err) = services.collect_garbage(services.config.gc_grace_ms).await {
+            if let Err(err) = services.collect_garbage_recorded("schedule").await {
                 tracing::warn!(error = %err, "garbage collection failed");
+            }
+        }
+    })
+}
+
+/// Runs retention policies when they are due (each run claimed by one replica).
+pub fn spawn_retention(services: Services) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(services.config.retention_check_secs));
+        loop {
+            tick.tick().await;
+            match services.run_due_retention().await {
+                Ok(n) if n > 0 => tracing::info!(policies = n, "retention policies ran"),
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "retention check failed"),
             }
         }
     })

@@ -119,10 +119,12 @@ impl Application {
     /// the database.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let housekeeping = jobs::spawn_housekeeping(self.state.services.clone());
+        let retention = jobs::spawn_retention(self.state.services.clone());
         tracing::info!(version = env!("CARGO_PKG_VERSION"), "listening on http://{}", self.local_addr());
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
         housekeeping.abort();
+        retention.abort();
         self.state.services.db.close().await;
         tracing::info!("stopped");
         Ok(())

@@ -1,5 +1,6 @@
 //! Pure domain types, compiled for both the server and the browser: no I/O here.
 
+pub mod cleanup;
 pub mod digest;
 pub mod error;
 pub mod markdown;

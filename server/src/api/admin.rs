@@ -25,3 +25,8 @@ pub async fn run_gc(State(state): State<AppState>, Extension(caller): Extension<
     };
     Ok(Json(state.services.run_gc(&caller, request.dry_run).await?))
 }
+
+/// `GET /api/v1/admin/gc`: the last passes, newest first.
+pub async fn list_gc_runs(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Result<Json<Vec<app::dto::GcRun>>, ApiError> {
+    Ok(Json(state.services.list_gc_runs(&caller).await?))
+}

@@ -5,6 +5,7 @@ mod admin;
 pub mod error;
 pub mod extract;
 mod health;
+mod lifecycle;
 mod me;
 mod registries;
 mod repositories;
@@ -30,7 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/me/tokens", get(tokens::list_tokens).post(tokens::create_token))
         .route("/me/tokens/{id}", delete(tokens::delete_token))
         .route("/users", post(users::create_user).get(users::list_users))
-        .route("/admin/gc", post(admin::run_gc))
+        .route("/admin/gc", post(admin::run_gc).get(admin::list_gc_runs))
         .route("/workspaces", get(workspaces::list_workspaces).post(workspaces::create_workspace))
         .route(
             "/workspaces/{ws}",
@@ -47,6 +48,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/registries/{reg}/robots", get(registries::list_robots).post(registries::create_robot))
         .route("/registries/{reg}/robots/{id}", delete(registries::delete_robot))
+        .route("/registries/{reg}/cleanup/preview", post(lifecycle::preview_cleanup))
+        .route("/registries/{reg}/cleanup", post(lifecycle::cleanup))
+        .route("/registries/{reg}/retention", get(lifecycle::get_retention).put(lifecycle::put_retention))
+        .route("/registries/{reg}/retention/runs", get(lifecycle::list_retention_runs).post(lifecycle::run_retention))
         .route("/registries/{reg}/repositories", get(repositories::list_repositories))
         .route("/registries/{reg}/repositories/{*rest}", any(repositories::repository_path))
         .fallback(|| async { ApiError(Error::NotFound(Resource::Route)) })

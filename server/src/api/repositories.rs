@@ -24,6 +24,7 @@ enum Target {
     Repository(RepositoryName),
     Tags(RepositoryName),
     Tag(RepositoryName, String),
+    Manifest(RepositoryName, String),
 }
 
 fn parse(registry: &str, rest: &str) -> Result<Target, ApiError> {
@@ -33,13 +34,17 @@ fn parse(registry: &str, rest: &str) -> Result<Target, ApiError> {
     if let Some(repository) = rest.strip_suffix("/tags") {
         return Ok(Target::Tags(name(repository)?));
     }
+    if let Some((repository, digest)) = rest.rsplit_once("/manifests/") {
+        return Ok(Target::Manifest(name(repository)?, digest.to_string()));
+    }
     if let Some((repository, tag)) = rest.rsplit_once("/tags/") {
         return Ok(Target::Tag(name(repository)?, tag.to_string()));
     }
     Ok(Target::Repository(name(rest)?))
 }
 
-/// `GET …/{repo}/tags`, `DELETE …/{repo}`, `DELETE …/{repo}/tags/{tag}`
+/// `GET …/{repo}/tags`, `DELETE …/{repo}`, `DELETE …/{repo}/tags/{tag}`,
+/// `DELETE …/{repo}/manifests/{digest}` (an image with its tags and referrers)
 pub async fn repository_path(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -61,6 +66,10 @@ pub async fn repository_path(
         (Method::DELETE, Target::Tag(name, tag)) => {
             services.delete_repository_tag(&caller, &name, &tag).await?;
             Ok(StatusCode::NO_CONTENT.into_response())
+        }
+        (Method::DELETE, Target::Manifest(name, digest)) => {
+            let removed = services.delete_image(&caller, &name, &digest).await?;
+            Ok(Json(serde_json::json!({ "deleted": removed })).into_response())
         }
         (Method::GET, Target::Repository(name)) => Ok(Json(services.repository_detail(&caller, &name).await?).into_response()),
         (Method::PATCH, Target::Repository(name)) => {

@@ -6,7 +6,10 @@
 pub mod audit;
 pub mod content;
 pub mod credentials;
+pub mod gc_runs;
+pub mod image_graph;
 pub mod registries;
+pub mod retention;
 pub mod sessions;
 pub mod throttle;
 pub mod uploads;

@@ -83,6 +83,15 @@ impl Db {
             .map_err(internal("find registry"))
     }
 
+    pub async fn find_registry_by_id(&self, id: i64) -> Result<Option<RegistryRecord>, Error> {
+        sqlx::query(&format!("{SELECT} WHERE r.id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .and_then(|row| row.as_ref().map(registry).transpose())
+            .map_err(internal("find registry by id"))
+    }
+
     pub async fn list_registries(&self, workspace_id: i64) -> Result<Vec<RegistryRecord>, Error> {
         sqlx::query(&format!("{SELECT} WHERE r.workspace_id = $1 ORDER BY r.name"))
             .bind(workspace_id)

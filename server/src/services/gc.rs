@@ -13,6 +13,10 @@ use super::Services;
 use crate::db::now_ms;
 use app::domain::digest::Digest;
 use app::domain::Error;
+use app::domain::model::Id;
+use app::domain::policy::{self, Action, Caller};
+use app::domain::time::Timestamp;
+use app::dto::GcRun;
 
 const BATCH: i64 = 500;
 
@@ -27,8 +31,8 @@ pub struct GcReport {
 impl Services {
     /// `POST /api/v1/admin/gc`: administrators run a pass now (or, with `dry_run`,
     /// only count what it would remove).
-    pub async fn run_gc(&self, caller: &app::domain::policy::Caller, dry_run: bool) -> Result<GcReport, Error> {
-        app::domain::policy::require(&caller.principal, app::domain::policy::Action::ManageUsers, self.instance_target())?;
+    pub async fn run_gc(&self, caller: &Caller, dry_run: bool) -> Result<GcReport, Error> {
+        policy::require(&caller.principal, Action::ManageUsers, self.instance_target())?;
         let started = now_ms();
         let mut report = if dry_run {
             let candidates = self.db.unreferenced_blobs(now_ms() - self.config.gc_grace_ms, i64::MAX).await?;
@@ -42,7 +46,42 @@ impl Services {
         };
         report.dry_run = dry_run;
         report.duration_ms = now_ms() - started;
+        self.record_gc_run(started, "manual", &report).await?;
         Ok(report)
+    }
+
+    /// `GET /api/v1/admin/gc`: the last passes, newest first.
+    pub async fn list_gc_runs(&self, caller: &Caller) -> Result<Vec<GcRun>, Error> {
+        policy::require(&caller.principal, Action::ManageUsers, self.instance_target())?;
+        Ok(self
+            .db
+            .list_gc_runs(100)
+            .await?
+            .into_iter()
+            .map(|r| GcRun {
+                id: Id(r.id),
+                started_at: Timestamp(r.started_at),
+                duration_ms: r.duration_ms,
+                started_by: r.started_by,
+                dry_run: r.dry_run,
+                blobs_removed: r.blobs_removed,
+                bytes_reclaimed: r.bytes_reclaimed,
+            })
+            .collect())
+    }
+
+    /// A pass started by the schedule or by a deletion, recorded for the admin page.
+    pub(crate) async fn collect_garbage_recorded(&self, started_by: &str) -> Result<GcReport, Error> {
+        let started = now_ms();
+        let mut report = self.collect_garbage(self.config.gc_grace_ms).await?;
+        report.duration_ms = now_ms() - started;
+        self.record_gc_run(started, started_by, &report).await?;
+        Ok(report)
+    }
+
+    async fn record_gc_run(&self, started: i64, started_by: &str, report: &GcReport) -> Result<(), Error> {
+        let blobs = i64::try_from(report.blobs_removed).unwrap_or(i64::MAX);
+        self.db.insert_gc_run(started, report.duration_ms, started_by, report.dry_run, blobs, report.bytes_reclaimed).await
     }
 
     /// One collection pass; `grace_ms` protects recent pushes.

@@ -4,15 +4,18 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cleanup;
 pub mod authentication;
 pub mod distribution;
 pub mod gc;
 pub mod hashing;
+pub mod image_graph;
 pub mod manifest_format;
 pub mod members;
 pub mod pulls;
 pub mod registry_tokens;
 pub mod repositories;
+pub mod retention;
 pub mod tag_details;
 pub mod registries;
 pub mod robots;

@@ -129,7 +129,7 @@ impl Services {
     pub(crate) fn reclaim_in_background(&self) {
         let services = self.clone();
         tokio::spawn(async move {
-            if let Err(err) = services.collect_garbage(services.config.gc_grace_ms).await {
+            if let Err(err) = services.collect_garbage_recorded("deletion").await {
                 tracing::warn!(error = %err, "garbage collection failed");
             }
         });

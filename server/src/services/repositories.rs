@@ -7,7 +7,7 @@ use app::domain::policy::{self, Action, Caller};
 use app::domain::time::Timestamp;
 use app::domain::{Error, Resource};
 use app::domain::names::bounded_text;
-use app::dto::{RepositoryDetail, RepositoryPatch, RepositorySummary, TagSummary};
+use app::dto::{DeletedTag, RepositoryDetail, RepositoryPatch, RepositorySummary, TagSummary};
 
 impl Services {
     pub async fn list_repositories(&self, caller: &Caller, registry: &str) -> Result<Vec<RepositorySummary>, Error> {
@@ -60,18 +60,69 @@ impl Services {
         Ok(())
     }
 
+    /// Deletes a tag; the image goes with it (referrers included) when no other tag,
+    /// index or untagged parent keeps it.
     pub async fn delete_repository_tag(&self, caller: &Caller, name: &RepositoryName, tag: &str) -> Result<(), Error> {
         let access = self.repository_access(caller, name, Action::DeleteContent).await?;
         let repository = access.repository()?;
-        if self.db.tags_immutable(repository.id).await? && self.db.resolve_tag(repository.id, tag).await?.is_some() {
+        let Some(digest) = self.db.resolve_tag(repository.id, tag).await? else {
+            return Err(Error::NotFound(Resource::Tag));
+        };
+        if self.db.tags_immutable(repository.id).await? {
             return Err(Error::TagImmutable(tag.to_string()));
         }
-        if !self.db.delete_tag(repository.id, tag).await? {
+        let graph = self.db.image_graph(access.registry.id, repository.id).await?;
+        let target = DeletedTag { repository: repository.name.clone(), tag: tag.to_string(), digest };
+        let applied = self.delete_tags_and_orphans(&graph, vec![(repository.id, target)]).await?;
+        if applied.deleted.is_empty() {
             return Err(Error::NotFound(Resource::Tag));
+        }
+        if applied.bytes_freed > 0 {
+            self.reclaim_in_background();
         }
         let reference = format!("{}:{tag}", name.full());
         let event = Event { workspace_id: Some(access.registry.workspace_id), action: "tag.delete", resource_type: "tag", resource: &reference, detail: None };
         self.record(caller, event).await
+    }
+
+    /// Deletes an image by digest with all its tags, its referrers (signatures,
+    /// SBOMs) and the index children only it listed. Refused while an index lists it
+    /// or while its tags are immutable.
+    pub async fn delete_image(&self, caller: &Caller, name: &RepositoryName, digest: &str) -> Result<Vec<String>, Error> {
+        let access = self.repository_access(caller, name, Action::DeleteContent).await?;
+        let repository = access.repository()?;
+        let graph = self.db.image_graph(access.registry.id, repository.id).await?;
+        let Some(images) = graph.repositories.get(&repository.id).filter(|g| g.manifests.contains_key(digest)) else {
+            return Err(Error::NotFound(Resource::Manifest));
+        };
+        let tags = self.db.tags_of(repository.id, digest).await?;
+        if !tags.is_empty() && self.db.tags_immutable(repository.id).await? {
+            return Err(Error::TagImmutable(tags.join(", ")));
+        }
+        let removed = images
+            .removed_with_image(digest)
+            .map_err(|index| Error::Conflict(format!("image {digest} is part of index {index}; delete the index instead")))?;
+        for tag in &tags {
+            self.db.delete_tag_if_unchanged(repository.id, tag, digest).await?;
+        }
+        let mut deleted: Vec<String> = Vec::new();
+        // The image itself first: its referrers and children are only removed with it.
+        let mut order: Vec<&String> = removed.iter().collect();
+        order.sort_by_key(|d| *d != digest);
+        for manifest in order {
+            if self.db.delete_manifest_if_untagged(repository.id, manifest).await? {
+                deleted.push(manifest.clone());
+            }
+        }
+        if deleted.is_empty() {
+            return Err(Error::Conflict(format!("image {digest} was tagged again while it was being deleted")));
+        }
+        self.reclaim_in_background();
+        let reference = format!("{}@{digest}", name.full());
+        let detail = (deleted.len() > 1).then(|| format!("with {} referrers or child images", deleted.len() - 1));
+        let event = Event { workspace_id: Some(access.registry.workspace_id), action: "image.delete", resource_type: "image", resource: &reference, detail };
+        self.record(caller, event).await?;
+        Ok(deleted)
     }
 }
 

@@ -77,8 +77,18 @@ async fn destroying_a_registry_reclaims_blobs_no_one_else_uses() {
     let pulled = registry.request(Method::GET, &format!("/v2/pub/web/blobs/{}", sha256(&shared))).send().await.unwrap();
     assert_eq!(pulled.bytes().await.unwrap().to_vec(), shared);
 
+    // Every pass is recorded: the dry run, the one the deletion started, the manual one.
+    let (status, runs) = berth.admin_api(Method::GET, "/admin/gc", None).await;
+    assert_eq!(status, 200);
+    let runs = runs.as_array().unwrap();
+    assert!(runs.iter().any(|r| r["started_by"] == "manual" && r["dry_run"] == true), "{runs:?}");
+    assert!(runs.iter().any(|r| r["started_by"] == "deletion"), "{runs:?}");
+    let reclaimed: i64 = runs.iter().filter(|r| r["dry_run"] == false).map(|r| r["bytes_reclaimed"].as_i64().unwrap()).sum();
+    assert_eq!(reclaimed, only_apps.len() as i64, "the one blob only apps used: {runs:?}");
+
     let viewer_gc = berth.script().post(berth.url("/api/v1/admin/gc")).send().await.unwrap();
     assert_eq!(viewer_gc.status(), 401);
+    assert_eq!(berth.script().get(berth.url("/api/v1/admin/gc")).send().await.unwrap().status(), 401);
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! its own temporary data directory and talks to it over HTTP.
 
 mod bad_input;
+mod cleanup;
 mod clients;
 mod console_pages;
 mod csrf;

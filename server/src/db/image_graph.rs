@@ -1,0 +1,145 @@
+//! Loading a registry's images as a graph (for clean-up and tag deletion), and the
+//! guarded deletes that apply what the graph decided.
+
+use super::{Db, internal};
+use crate::services::image_graph::{RegistryGraph, RepositoryGraph};
+use app::domain::Error;
+use app::domain::cleanup::TagFact;
+use sqlx::Row;
+
+/// Every repository of the registry (`ALL_REPOSITORIES`), or just one.
+pub const ALL_REPOSITORIES: i64 = 0;
+
+/// A tag with the facts a clean-up rule needs, and where it lives.
+#[derive(Debug, Clone)]
+pub struct TagInRegistry {
+    pub repository_id: i64,
+    pub fact: TagFact,
+}
+
+impl Db {
+    /// The manifests, their references and tags of a registry (or of one repository
+    /// in it), and the sizes of the blobs they reference.
+    pub async fn image_graph(&self, registry_id: i64, repository_id: i64) -> Result<RegistryGraph, Error> {
+        let mut graph = RegistryGraph::default();
+        let manifests = sqlx::query(
+            "SELECT m.repository_id, m.digest, m.subject_digest FROM manifests m JOIN repositories r ON r.id = m.repository_id
+             WHERE r.registry_id = $1 AND (r.id = $2 OR $2 = 0)",
+        )
+        .bind(registry_id)
+        .bind(repository_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal("load manifests"))?;
+        for row in manifests {
+            let decode = || -> Result<(i64, String, Option<String>), sqlx::Error> {
+                Ok((row.try_get("repository_id")?, row.try_get("digest")?, row.try_get("subject_digest")?))
+            };
+            let (repository, digest, subject) = decode().map_err(internal("decode manifest"))?;
+            let node = graph.repositories.entry(repository).or_default().manifests.entry(digest).or_default();
+            node.subject = subject;
+        }
+        let references = sqlx::query(
+            "SELECT mr.repository_id, mr.manifest_digest, mr.child_digest, mr.kind FROM manifest_references mr
+             JOIN repositories r ON r.id = mr.repository_id WHERE r.registry_id = $1 AND (r.id = $2 OR $2 = 0)",
+        )
+        .bind(registry_id)
+        .bind(repository_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal("load manifest references"))?;
+        for row in references {
+            let decode = || -> Result<(i64, String, String, String), sqlx::Error> {
+                Ok((row.try_get("repository_id")?, row.try_get("manifest_digest")?, row.try_get("child_digest")?, row.try_get("kind")?))
+            };
+            let (repository, manifest, child, kind) = decode().map_err(internal("decode manifest reference"))?;
+            let node = graph.repositories.entry(repository).or_default().manifests.entry(manifest).or_default();
+            if kind == "manifest" { node.children.push(child) } else { node.blobs.push(child) }
+        }
+        let tags = sqlx::query(
+            "SELECT t.repository_id, t.name, t.manifest_digest FROM tags t JOIN repositories r ON r.id = t.repository_id
+             WHERE r.registry_id = $1 AND (r.id = $2 OR $2 = 0)",
+        )
+        .bind(registry_id)
+        .bind(repository_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal("load tags"))?;
+        for row in tags {
+            let decode = || -> Result<(i64, String, String), sqlx::Error> {
+                Ok((row.try_get("repository_id")?, row.try_get("name")?, row.try_get("manifest_digest")?))
+            };
+            let (repository, tag, digest) = decode().map_err(internal("decode tag"))?;
+            graph.repositories.entry(repository).or_insert_with(RepositoryGraph::default).tags.insert(tag, digest);
+        }
+        let sizes = sqlx::query(
+            "SELECT b.digest, b.size FROM blobs b WHERE b.digest IN (
+                SELECT mr.child_digest FROM manifest_references mr JOIN repositories r ON r.id = mr.repository_id
+                 WHERE r.registry_id = $1 AND mr.kind = 'blob')",
+        )
+        .bind(registry_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal("load blob sizes"))?;
+        for row in sizes {
+            let digest: String = row.try_get("digest").map_err(internal("decode blob size"))?;
+            graph.blob_sizes.insert(digest, row.try_get("size").map_err(internal("decode blob size"))?);
+        }
+        Ok(graph)
+    }
+
+    /// Every tag of the registry with its push time and effective immutability.
+    pub async fn registry_tag_facts(&self, registry_id: i64) -> Result<Vec<TagInRegistry>, Error> {
+        let rows = sqlx::query(
+            "SELECT r.id AS repository_id, r.name AS repository, t.name AS tag, t.manifest_digest, t.pushed_at,
+                    COALESCE(r.immutable_tags, g.immutable_tags_default) AS immutable
+             FROM tags t JOIN repositories r ON r.id = t.repository_id JOIN registries g ON g.id = r.registry_id
+             WHERE r.registry_id = $1",
+        )
+        .bind(registry_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal("list tag facts"))?;
+        rows.iter()
+            .map(|row| {
+                Ok(TagInRegistry {
+                    repository_id: row.try_get("repository_id")?,
+                    fact: TagFact {
+                        repository: row.try_get("repository")?,
+                        tag: row.try_get("tag")?,
+                        digest: row.try_get("manifest_digest")?,
+                        pushed_at: row.try_get("pushed_at")?,
+                        immutable: row.try_get::<i64, _>("immutable")? != 0,
+                    },
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(internal("decode tag facts"))
+    }
+
+    /// Deletes the tag only if it still names `digest` (a push may have moved it).
+    pub async fn delete_tag_if_unchanged(&self, repository_id: i64, tag: &str, digest: &str) -> Result<bool, Error> {
+        sqlx::query("DELETE FROM tags WHERE repository_id = $1 AND name = $2 AND manifest_digest = $3")
+            .bind(repository_id)
+            .bind(tag)
+            .bind(digest)
+            .execute(self.pool())
+            .await
+            .map(|r| r.rows_affected() > 0)
+            .map_err(internal("delete tag"))
+    }
+
+    /// Deletes the manifest only if no tag names it (a push may have tagged it again).
+    pub async fn delete_manifest_if_untagged(&self, repository_id: i64, digest: &str) -> Result<bool, Error> {
+        sqlx::query(
+            "DELETE FROM manifests WHERE repository_id = $1 AND digest = $2
+               AND NOT EXISTS (SELECT 1 FROM tags WHERE repository_id = $1 AND manifest_digest = $2)",
+        )
+        .bind(repository_id)
+        .bind(digest)
+        .execute(self.pool())
+        .await
+        .map(|r| r.rows_affected() > 0)
+        .map_err(internal("delete untagged manifest"))
+    }
+}
