@@ -248,6 +248,23 @@ pub struct TagSummary {
     /// `os/arch`, or the platforms of an index.
     #[serde(default)]
     pub platform: Option<String>,
+    /// Signatures, SBOMs and other artifacts that refer to this tag's image.
+    #[serde(default)]
+    pub referrers: Vec<Referrer>,
+}
+
+/// An image no tag names (pushed by digest, or left when its tag moved), with the
+/// artifacts that refer to it. Referrers and index children are not listed here:
+/// they appear under their image.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UntaggedImage {
+    pub digest: String,
+    pub media_type: String,
+    pub artifact_type: Option<String>,
+    pub size_bytes: i64,
+    pub platform: Option<String>,
+    pub pushed_at: Timestamp,
+    pub referrers: Vec<Referrer>,
 }
 
 /// What destroying a registry removed.
@@ -281,6 +298,22 @@ pub struct Referrer {
     pub artifact_type: Option<String>,
     pub media_type: String,
     pub size_bytes: i64,
+}
+
+impl Referrer {
+    /// What people call it: "signature", "SBOM", "attestation", or the artifact type.
+    pub fn label(&self) -> String {
+        let kind = self.artifact_type.as_deref().unwrap_or(&self.media_type).to_ascii_lowercase();
+        if kind.contains("sig") || kind.contains("notary") {
+            "signature".into()
+        } else if kind.contains("sbom") || kind.contains("spdx") || kind.contains("cyclonedx") {
+            "SBOM".into()
+        } else if kind.contains("attestation") || kind.contains("in-toto") || kind.contains("provenance") {
+            "attestation".into()
+        } else {
+            self.artifact_type.clone().unwrap_or_else(|| self.media_type.clone())
+        }
+    }
 }
 
 /// One tag and the image it names, as the tag page shows it.
@@ -391,8 +424,8 @@ pub struct RetentionPolicy {
     /// Record what would be deleted without deleting.
     #[serde(default)]
     pub dry_run: bool,
-    /// When it runs next (read-only; absent while disabled).
-    #[serde(default, skip_deserializing)]
+    /// When it runs next (read-only: ignored when saving; absent while disabled).
+    #[serde(default)]
     pub next_run_at: Option<Timestamp>,
 }
 
@@ -424,4 +457,13 @@ pub struct GcRun {
     pub dry_run: bool,
     pub blobs_removed: i64,
     pub bytes_reclaimed: i64,
+}
+
+/// What one garbage collection pass removed (or, dry, would remove).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GcReport {
+    pub blobs_removed: u64,
+    pub bytes_reclaimed: i64,
+    pub duration_ms: i64,
+    pub dry_run: bool,
 }

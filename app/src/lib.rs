@@ -50,11 +50,13 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/gc") view=AdminGcPage ssr=SsrMode::Async />
                     <Route path=path!("/workspaces") view=WorkspacesPage ssr=SsrMode::Async />
                     <Route path=path!("/w/:ws") view=WorkspacePage ssr=SsrMode::Async />
                     <Route path=path!("/w/:ws/members") view=MembersPage ssr=SsrMode::Async />
                     <Route path=path!("/w/:ws/registries") view=RegistriesPage ssr=SsrMode::Async />
                     <Route path=path!("/r/:reg") view=RegistryPage ssr=SsrMode::Async />
+                    <Route path=path!("/r/:reg/cleanup") view=CleanupPage ssr=SsrMode::Async />
                     <Route path=path!("/r/:reg/repo/*repo") view=RepositoryPage ssr=SsrMode::Async />
                     <Route path=path!("/r/:reg/tag/*reference") view=TagPage ssr=SsrMode::Async />
                     <Route path=path!("/w/:ws/audit") view=AuditLogPage ssr=SsrMode::Async />

@@ -4,6 +4,7 @@
 //! implementation is provided to server functions as Leptos context.
 
 use crate::domain::Error;
+use crate::domain::cleanup::CleanupRule;
 use crate::domain::model::{Id, Role};
 use crate::domain::policy::Caller;
 use crate::dto::*;
@@ -50,6 +51,19 @@ pub trait Console: Send + Sync + 'static {
     async fn delete_repository(&self, caller: &Caller, repository: &str) -> Result<(), Error>;
     async fn repository_detail(&self, caller: &Caller, repository: &str) -> Result<RepositoryDetail, Error>;
     async fn update_repository(&self, caller: &Caller, repository: &str, patch: RepositoryPatch) -> Result<RepositoryDetail, Error>;
+    async fn list_untagged_images(&self, caller: &Caller, repository: &str) -> Result<Vec<UntaggedImage>, Error>;
+    /// Returns the digests of the manifests deleted (the image, its referrers, children).
+    async fn delete_image(&self, caller: &Caller, repository: &str, digest: &str) -> Result<Vec<String>, Error>;
+
+    async fn cleanup_preview(&self, caller: &Caller, registry: &str, rule: &CleanupRule) -> Result<CleanupPreview, Error>;
+    async fn cleanup(&self, caller: &Caller, registry: &str, request: &CleanupRequest) -> Result<CleanupReport, Error>;
+    async fn retention_policy(&self, caller: &Caller, registry: &str) -> Result<RetentionPolicy, Error>;
+    async fn save_retention_policy(&self, caller: &Caller, registry: &str, policy: RetentionPolicy) -> Result<RetentionPolicy, Error>;
+    async fn retention_runs(&self, caller: &Caller, registry: &str) -> Result<Vec<RetentionRun>, Error>;
+    async fn run_retention_now(&self, caller: &Caller, registry: &str) -> Result<RetentionRun, Error>;
+
+    async fn run_gc(&self, caller: &Caller, dry_run: bool) -> Result<GcReport, Error>;
+    async fn list_gc_runs(&self, caller: &Caller) -> Result<Vec<GcRun>, Error>;
 }
 
 pub type SharedConsole = Arc<dyn Console>;

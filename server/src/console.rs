@@ -7,6 +7,7 @@ use crate::services::Services;
 use crate::services::distribution::RepositoryName;
 use crate::state::AppState;
 use app::domain::Error;
+use app::domain::cleanup::CleanupRule;
 use app::domain::policy::Caller;
 use app::domain::model::{Id, Role};
 use app::dto::*;
@@ -117,6 +118,36 @@ impl Console for Services {
     }
     async fn update_repository(&self, caller: &Caller, repository: &str, patch: RepositoryPatch) -> Result<RepositoryDetail, Error> {
         Services::update_repository(self, caller, &repository_name(repository)?, patch).await
+    }
+    async fn list_untagged_images(&self, caller: &Caller, repository: &str) -> Result<Vec<UntaggedImage>, Error> {
+        Services::list_untagged_images(self, caller, &repository_name(repository)?).await
+    }
+    async fn delete_image(&self, caller: &Caller, repository: &str, digest: &str) -> Result<Vec<String>, Error> {
+        Services::delete_image(self, caller, &repository_name(repository)?, digest).await
+    }
+    async fn cleanup_preview(&self, caller: &Caller, registry: &str, rule: &CleanupRule) -> Result<CleanupPreview, Error> {
+        Services::cleanup_preview(self, caller, registry, rule).await
+    }
+    async fn cleanup(&self, caller: &Caller, registry: &str, request: &CleanupRequest) -> Result<CleanupReport, Error> {
+        Services::cleanup(self, caller, registry, request).await
+    }
+    async fn retention_policy(&self, caller: &Caller, registry: &str) -> Result<RetentionPolicy, Error> {
+        Services::retention_policy(self, caller, registry).await
+    }
+    async fn save_retention_policy(&self, caller: &Caller, registry: &str, policy: RetentionPolicy) -> Result<RetentionPolicy, Error> {
+        Services::save_retention_policy(self, caller, registry, policy).await
+    }
+    async fn retention_runs(&self, caller: &Caller, registry: &str) -> Result<Vec<RetentionRun>, Error> {
+        Services::retention_runs(self, caller, registry).await
+    }
+    async fn run_retention_now(&self, caller: &Caller, registry: &str) -> Result<RetentionRun, Error> {
+        Services::run_retention_now(self, caller, registry).await
+    }
+    async fn run_gc(&self, caller: &Caller, dry_run: bool) -> Result<GcReport, Error> {
+        Services::run_gc(self, caller, dry_run).await
+    }
+    async fn list_gc_runs(&self, caller: &Caller) -> Result<Vec<GcRun>, Error> {
+        Services::list_gc_runs(self, caller).await
     }
 }
 

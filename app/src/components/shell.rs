@@ -74,6 +74,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                                         view! {
                                             <p class="nav-section">"Administration"</p>
                                             <A href="/admin/users">"Users"</A>
+                                            <A href="/admin/gc">"Garbage collection"</A>
                                         }
                                     })}
                             }

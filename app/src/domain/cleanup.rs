@@ -91,6 +91,57 @@ impl CleanupRule {
     }
 }
 
+/// The console's clean-up form: every field is text, blank when unused. The base
+/// date is a day (`YYYY-MM-DD`, midnight UTC) as a date input gives it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CleanupForm {
+    pub pushed_before: String,
+    pub older_than_days: String,
+    pub tag_pattern: String,
+    pub keep_latest: String,
+}
+
+impl CleanupForm {
+    pub fn parse(&self) -> Result<CleanupRule, Error> {
+        let number = |field: &str, text: &str, max: u32| -> Result<Option<u32>, Error> {
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            match text.parse::<u32>() {
+                Ok(n) if n <= max => Ok(Some(n)),
+                _ => Err(Error::invalid(field, format!("must be a whole number from 0 to {max}"))),
+            }
+        };
+        let date = self.pushed_before.trim();
+        let pushed_before = if date.is_empty() {
+            None
+        } else {
+            let parsed = super::time::parse_rfc3339(&format!("{date}T00:00:00Z")).or_else(|| super::time::parse_rfc3339(date));
+            Some(Timestamp(parsed.ok_or_else(|| Error::invalid("pushed_before", "must be a date like 2026-01-31"))?))
+        };
+        let pattern = self.tag_pattern.trim();
+        let rule = CleanupRule {
+            pushed_before,
+            older_than_days: number("older_than_days", &self.older_than_days, 36_500)?,
+            tag_pattern: (!pattern.is_empty()).then(|| pattern.to_string()),
+            keep_latest: number("keep_latest", &self.keep_latest, MAX_KEEP_LATEST)?,
+        };
+        rule.validate()?;
+        Ok(rule)
+    }
+
+    /// The form showing `rule` (the date part of a base date).
+    pub fn from_rule(rule: &CleanupRule) -> Self {
+        CleanupForm {
+            pushed_before: rule.pushed_before.map(|t| t.rfc3339().chars().take(10).collect()).unwrap_or_default(),
+            older_than_days: rule.older_than_days.map(|n| n.to_string()).unwrap_or_default(),
+            tag_pattern: rule.tag_pattern.clone().unwrap_or_default(),
+            keep_latest: rule.keep_latest.map(|n| n.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
 /// `*` matches any run of characters, `?` exactly one; everything else itself.
 pub fn glob_matches(pattern: &str, text: &str) -> bool {
     let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
@@ -265,6 +316,23 @@ mod tests {
             "older_than_days"
         );
         assert!(CleanupRule { keep_latest: Some(0), ..Default::default() }.validate().is_ok());
+    }
+
+    #[test]
+    fn the_console_form_reads_days_numbers_and_blanks() {
+        let form = CleanupForm { pushed_before: "2026-03-15".into(), keep_latest: " 3 ".into(), ..Default::default() };
+        let rule = form.parse().unwrap();
+        assert_eq!(rule.pushed_before, Some(Timestamp(at("2026-03-15"))));
+        assert_eq!((rule.keep_latest, rule.tag_pattern.as_deref()), (Some(3), None));
+        assert_eq!(CleanupForm::from_rule(&rule), CleanupForm { keep_latest: "3".into(), ..form.clone() });
+        let field = |form: CleanupForm| match form.parse() {
+            Err(Error::Invalid { field, .. }) => field,
+            other => panic!("expected an error, got {other:?}"),
+        };
+        assert_eq!(field(CleanupForm { pushed_before: "15/03/2026".into(), ..Default::default() }), "pushed_before");
+        assert_eq!(field(CleanupForm { keep_latest: "-1".into(), ..Default::default() }), "keep_latest");
+        assert_eq!(field(CleanupForm { keep_latest: "ten".into(), ..Default::default() }), "keep_latest");
+        assert_eq!(field(CleanupForm::default()), "rule");
     }
 
     #[test]

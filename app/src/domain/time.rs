@@ -128,7 +128,13 @@ pub fn format_rfc3339(unix_ms: i64) -> String {
     let days = secs.div_euclid(86_400);
     let s = secs.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", s / 3600, (s % 3600) / 60, s % 60)
+    let (hour, minute, second) = (s / 3600, (s % 3600) / 60, s % 60);
+    // Milliseconds only when there are some, so the round trip through the browser is
+    // exact (the console sorts and hydrates from these values).
+    match unix_ms.rem_euclid(1000) {
+        0 => format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z"),
+        ms => format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{ms:03}Z"),
+    }
 }
 
 /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
@@ -166,6 +172,8 @@ mod tests {
     fn formats_known_instants() {
         assert_eq!(format_utc(0), "1970-01-01 00:00 UTC");
         assert_eq!(format_rfc3339(951_782_400_000), "2000-02-29T00:00:00Z");
+        assert_eq!(format_rfc3339(951_782_400_042), "2000-02-29T00:00:00.042Z");
+        assert_eq!(parse_rfc3339("2000-02-29T00:00:00.042Z"), Some(951_782_400_042), "milliseconds survive the round trip");
         assert_eq!(format_rfc3339(1_795_367_285_000), "2026-11-22T17:08:05Z");
         assert_eq!(format_rfc3339(-1000), "1969-12-31T23:59:59Z");
     }

@@ -1,6 +1,8 @@
 //! One file per console route.
 
+mod admin_gc;
 mod admin_users;
+mod cleanup;
 mod audit_log;
 mod home;
 mod members;
@@ -14,7 +16,9 @@ mod workspace;
 mod workspace_settings;
 mod workspaces;
 
+pub use admin_gc::AdminGcPage;
 pub use admin_users::AdminUsersPage;
+pub use cleanup::CleanupPage;
 pub use audit_log::AuditLogPage;
 pub use home::HomePage;
 pub use members::MembersPage;

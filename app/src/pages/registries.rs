@@ -247,7 +247,7 @@ fn RegistryTable(registries: Vec<RegistrySummary>, manage: bool, delete: ServerA
             <button
                 type="button"
                 class="button small"
-                disabled=move || page.get() + 1 >= pages()
+                disabled=move || { page.get() + 1 >= pages() }
                 on:click=move |_| page.update(|p| *p += 1)
             >
                 "Next →"

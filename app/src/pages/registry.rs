@@ -176,6 +176,14 @@ fn Manage(
                     <button type="button" class="button small" on:click=move |_| show_quota.set(true)>"Set quota"</button>
                 })}
                 </dd>
+                <dt>"Clean-up"</dt>
+                <dd>
+                    {if manage {
+                        view! { <a class="button small" href=format!("/r/{}/cleanup", registry.name)>"Clean up old tags"</a> }.into_any()
+                    } else {
+                        view! { <span class="muted">"Managers clean up old tags and set retention policies."</span> }.into_any()
+                    }}
+                </dd>
                 <dt>"Last push"</dt>
                 <dd>{registry.last_push_at.map(|t| t.to_string()).unwrap_or_else(|| "Never".to_string())}</dd>
             </dl>

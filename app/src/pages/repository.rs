@@ -8,9 +8,11 @@ use crate::components::shell::use_current_user;
 use crate::domain::model::Visibility;
 use crate::domain::policy::{Action, Target, user_may};
 use crate::domain::time::human_bytes;
-use crate::dto::{Me, Registry, TagSummary};
+use crate::dto::{Me, Referrer, Registry, TagSummary, UntaggedImage};
 use crate::server_fns::registries::get_registry;
-use crate::server_fns::repositories::{DeleteRepository, DeleteTags, SetRepositoryDescriptions, SetTagImmutability, get_repository, list_tags};
+use crate::server_fns::repositories::{
+    DeleteImage, DeleteRepository, DeleteTags, SetRepositoryDescriptions, SetTagImmutability, get_repository, list_tags, list_untagged_images,
+};
 use crate::dto::RepositoryDetail;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -36,14 +38,19 @@ pub fn RepositoryPage() -> impl IntoView {
     let delete_repository = ServerAction::<DeleteRepository>::new();
     let immutability = ServerAction::<SetTagImmutability>::new();
     let describe = ServerAction::<SetRepositoryDescriptions>::new();
+    let delete_image = ServerAction::<DeleteImage>::new();
     let data = Resource::new(
-        move || (registry_name(), path(), delete_tags.version().get(), immutability.version().get(), describe.version().get()),
-        |(reg, path, _, _, _)| async move {
+        move || {
+            let versions = (delete_tags.version().get(), immutability.version().get(), describe.version().get(), delete_image.version().get());
+            (registry_name(), path(), versions)
+        },
+        |(reg, path, _)| async move {
             let registry = get_registry(reg.clone()).await?;
             let full = format!("{reg}/{path}");
             let tags = list_tags(full.clone()).await?;
+            let untagged = list_untagged_images(full.clone()).await?;
             let detail = get_repository(full).await?;
-            Ok::<_, crate::error::ConsoleError>((registry, tags, detail))
+            Ok::<_, crate::error::ConsoleError>((registry, tags, detail, untagged))
         },
     );
     view! {
@@ -60,13 +67,15 @@ pub fn RepositoryPage() -> impl IntoView {
                             .into_any();
                     }
                     match data.await {
-                        Ok((registry, tags, detail)) => {
+                        Ok((registry, tags, detail, untagged)) => {
                             let manage = may_delete(me.as_ref(), &registry);
                             let immutable = detail.immutable_tags;
                             let full = format!("{}/{}", registry.name, path);
                             view! {
-                                <Tags registry path tags manage immutable immutability delete_tags delete_repository />
-                                <Description detail full manage describe />
+                                <Tags registry=registry.clone() path=path.clone() tags manage immutable immutability delete_tags />
+                                <UntaggedImages registry path=path.clone() images=untagged manage delete_image />
+                                <Description detail full=full.clone() manage describe />
+                                {manage.then(|| view! { <DeleteRepositoryForm full=full.clone() path=path.clone() delete_repository /> })}
                             }
                                 .into_any()
                         }
@@ -95,7 +104,6 @@ fn Tags(
     immutable: bool,
     immutability: ServerAction<SetTagImmutability>,
     delete_tags: ServerAction<DeleteTags>,
-    delete_repository: ServerAction<DeleteRepository>,
 ) -> impl IntoView {
     let image = format!("{}/{path}", registry.endpoint);
     let full = format!("{}/{path}", registry.name);
@@ -122,7 +130,7 @@ fn Tags(
             </button>
         }
     };
-    let (repo_full, tags_full) = (full.clone(), full.clone());
+    let tags_full = full.clone();
     let registry_link = format!("/r/{}", registry.name);
     let image_for_rows = image.clone();
     let tag_link_base = format!("/r/{}/tag/{path}", registry.name);
@@ -243,6 +251,7 @@ fn Tags(
                                             <td>
                                                 <a href=format!("{tag_link_base}:{}", t.name)><strong>{t.name.clone()}</strong></a>
                                                 {immutable.then(|| view! { <span class="lock" title="Immutable" aria-label="immutable">" 🔒"</span> })}
+                                                <ReferrerBadges referrers=t.referrers.clone() />
                                             </td>
                                             <td class="mono inline">{short} <CopyButton text=t.digest.clone() label=format!("Copy digest of {}", t.name) /></td>
                                             <td>{human_bytes(t.size_bytes)}</td>
@@ -265,10 +274,9 @@ fn Tags(
             <nav class="pager" aria-label="Pages">
                 <button type="button" class="button small" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p -= 1)>"← Previous"</button>
                 <span class="muted small">{move || format!("Page {} of {}", page.get().min(pages() - 1) + 1, pages())}</span>
-                <button type="button" class="button small" disabled=move || page.get() + 1 >= pages() on:click=move |_| page.update(|p| *p += 1)>"Next →"</button>
+                <button type="button" class="button small" disabled=move || { page.get() + 1 >= pages() } on:click=move |_| page.update(|p| *p += 1)>"Next →"</button>
             </nav>
         </section>
-        {manage.then(|| view! { <DeleteRepositoryForm full=repo_full path=path.clone() delete_repository /> })}
         <Modal open=confirming id="confirm-delete-tags" title="Delete tags?">
             <p>"These tags will be deleted:"</p>
             <ul class="confirm-list">
@@ -289,6 +297,113 @@ fn Tags(
                     }
                 >
                     {move || format!("Delete {} tags", selected.with(Vec::len))}
+                </button>
+            </div>
+        </Modal>
+    }
+}
+
+/// The signatures, SBOMs and other artifacts that refer to an image, under it.
+#[component]
+fn ReferrerBadges(referrers: Vec<Referrer>) -> impl IntoView {
+    (!referrers.is_empty()).then(|| {
+        view! {
+            <ul class="referrers" aria-label="Referrers">
+                {referrers
+                    .into_iter()
+                    .map(|r| {
+                        let short = r.digest.split(':').nth(1).map(|h| h[..12.min(h.len())].to_string()).unwrap_or_default();
+                        view! { <li class="badge" title=format!("{} · {}", r.digest, human_bytes(r.size_bytes)) data-referrer=r.digest.clone()>{format!("{} ", r.label())}<span class="mono">{short}</span></li> }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// Images no tag names (pushed by digest, or left when their tag moved), each with
+/// its referrers; managers delete one with everything that refers to it.
+#[component]
+fn UntaggedImages(registry: Registry, path: String, images: Vec<UntaggedImage>, manage: bool, delete_image: ServerAction<DeleteImage>) -> impl IntoView {
+    let full = format!("{}/{path}", registry.name);
+    let confirming = RwSignal::new(None::<(String, usize)>);
+    let open = RwSignal::new(false);
+    let image = format!("{}/{path}", registry.endpoint);
+    view! {
+        {move || {
+            delete_image.value().get().map(|result| match result {
+                Ok(n) => view! { <SuccessNotice message=format!("Deleted the image and {} manifests with it.", n.saturating_sub(1)) /> }.into_any(),
+                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+            })
+        }}
+        {(!images.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="untagged-title">
+                <h2 id="untagged-title">{format!("Untagged images ({})", images.len())}</h2>
+                <p class="muted small">"Images no tag names: pushed by digest, or left behind when their tag moved. Pull them by digest."</p>
+                <div class="table-wrap">
+                    <table class="table" data-testid="untagged-images">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Digest"</th>
+                                <th scope="col">"Type"</th>
+                                <th scope="col">"Size"</th>
+                                <th scope="col">"Pushed"</th>
+                                <th scope="col">"Pull"</th>
+                                {manage.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {images.into_iter().map(|i| {
+                                let digest = i.digest.clone();
+                                let referrers = i.referrers.len();
+                                let kind = i.platform.clone().or(i.artifact_type.clone()).unwrap_or_else(|| i.media_type.clone());
+                                view! {
+                                    <tr data-digest=i.digest.clone()>
+                                        <td class="mono inline" title=i.digest.clone()>
+                                            {i.digest.split(':').nth(1).map(|h| h[..12.min(h.len())].to_string()).unwrap_or_default()}
+                                            <CopyButton text=i.digest.clone() label=format!("Copy digest {}", i.digest) />
+                                            <ReferrerBadges referrers=i.referrers.clone() />
+                                        </td>
+                                        <td class="small">{kind}</td>
+                                        <td>{human_bytes(i.size_bytes)}</td>
+                                        <td>{i.pushed_at.to_string()}</td>
+                                        <td><CopyButton text=format!("docker pull {image}@{}", i.digest) label=format!("Copy pull command for {}", i.digest) /></td>
+                                        {manage.then(|| view! {
+                                            <td><button type="button" class="button small danger-outline" on:click=move |_| {
+                                                confirming.set(Some((digest.clone(), referrers)));
+                                                open.set(true);
+                                            }>"Delete"</button></td>
+                                        })}
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </section>
+        })}
+        <Modal open=open id="confirm-delete-image" title="Delete this image?">
+            <p class="mono small">{move || confirming.get().map(|(d, _)| d).unwrap_or_default()}</p>
+            <p>{move || match confirming.get() {
+                Some((_, 0)) | None => "The image is deleted. This cannot be undone.".to_string(),
+                Some((_, n)) => format!("The image and the {n} signatures, SBOMs or other artifacts that refer to it are deleted. This cannot be undone."),
+            }}</p>
+            <div class="dialog-actions">
+                <button type="button" class="button" on:click=move |_| open.set(false)>"Cancel"</button>
+                <button
+                    type="button"
+                    class="button danger"
+                    on:click={
+                        let full = full.clone();
+                        move |_| {
+                            if let Some((digest, _)) = confirming.get_untracked() {
+                                delete_image.dispatch(DeleteImage { repository: full.clone(), digest });
+                            }
+                            open.set(false);
+                        }
+                    }
+                >
+                    "Delete image"
                 </button>
             </div>
         </Modal>

@@ -2,6 +2,8 @@
 //! URL: each one gets the caller from the request and lets the service decide.
 
 pub mod account;
+pub mod admin;
+pub mod lifecycle;
 pub mod registries;
 pub mod repositories;
 pub mod users;

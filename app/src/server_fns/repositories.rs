@@ -70,3 +70,19 @@ pub async fn set_repository_descriptions(
     };
     console()?.update_repository(&caller, &repository, patch).await.map_err(fail)
 }
+
+#[server(prefix = "/console/fn", endpoint = "list_untagged_images")]
+pub async fn list_untagged_images(repository: String) -> Result<Vec<crate::dto::UntaggedImage>, ConsoleError> {
+    use super::ssr::*;
+    let caller = caller().await?;
+    console()?.list_untagged_images(&caller, &repository).await.map_err(fail)
+}
+
+/// Deletes an image by digest with its tags and referrers; returns how many
+/// manifests went.
+#[server(prefix = "/console/fn", endpoint = "delete_image")]
+pub async fn delete_image(repository: String, digest: String) -> Result<usize, ConsoleError> {
+    use super::ssr::*;
+    let caller = caller().await?;
+    console()?.delete_image(&caller, &repository, &digest).await.map(|deleted| deleted.len()).map_err(fail)
+}

@@ -1,7 +1,7 @@
 //! `/api/v1/admin/…`: instance administration.
 
 use super::error::ApiError;
-use crate::services::gc::GcReport;
+use app::dto::GcReport;
 use crate::state::AppState;
 use app::domain::policy::Caller;
 use axum::body::Bytes;

@@ -17,7 +17,45 @@ pub struct TagInRegistry {
     pub fact: TagFact,
 }
 
+/// What the repository page shows of a manifest that is not (only) a tag.
+#[derive(Debug, Clone)]
+pub struct ManifestSummaryRecord {
+    pub digest: String,
+    pub media_type: String,
+    pub artifact_type: Option<String>,
+    pub subject_digest: Option<String>,
+    pub size_bytes: i64,
+    pub platform: Option<String>,
+    pub pushed_at: i64,
+}
+
 impl Db {
+    /// Every manifest of a repository, in push order.
+    pub async fn manifest_summaries(&self, repository_id: i64) -> Result<Vec<ManifestSummaryRecord>, Error> {
+        let rows = sqlx::query(
+            "SELECT digest, media_type, artifact_type, subject_digest, COALESCE(image_size, size) AS size_bytes, platform, pushed_at
+             FROM manifests WHERE repository_id = $1 ORDER BY pushed_at, digest",
+        )
+        .bind(repository_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal("list manifests"))?;
+        rows.iter()
+            .map(|row| {
+                Ok(ManifestSummaryRecord {
+                    digest: row.try_get("digest")?,
+                    media_type: row.try_get("media_type")?,
+                    artifact_type: row.try_get("artifact_type")?,
+                    subject_digest: row.try_get("subject_digest")?,
+                    size_bytes: row.try_get("size_bytes")?,
+                    platform: row.try_get("platform")?,
+                    pushed_at: row.try_get("pushed_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(internal("decode manifests"))
+    }
+
     /// The manifests, their references and tags of a registry (or of one repository
     /// in it), and the sizes of the blobs they reference.
     pub async fn image_graph(&self, registry_id: i64, repository_id: i64) -> Result<RegistryGraph, Error> {

@@ -16,17 +16,10 @@ use app::domain::Error;
 use app::domain::model::Id;
 use app::domain::policy::{self, Action, Caller};
 use app::domain::time::Timestamp;
-use app::dto::GcRun;
+use app::dto::{GcReport, GcRun};
 
 const BATCH: i64 = 500;
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct GcReport {
-    pub blobs_removed: u64,
-    pub bytes_reclaimed: i64,
-    pub duration_ms: i64,
-    pub dry_run: bool,
-}
 
 impl Services {
     /// `POST /api/v1/admin/gc`: administrators run a pass now (or, with `dry_run`,

@@ -7,7 +7,9 @@ use app::domain::policy::{self, Action, Caller};
 use app::domain::time::Timestamp;
 use app::domain::{Error, Resource};
 use app::domain::names::bounded_text;
-use app::dto::{DeletedTag, RepositoryDetail, RepositoryPatch, RepositorySummary, TagSummary};
+use crate::db::image_graph::ManifestSummaryRecord;
+use std::collections::{HashMap, HashSet};
+use app::dto::{DeletedTag, Referrer, UntaggedImage, RepositoryDetail, RepositoryPatch, RepositorySummary, TagSummary};
 
 impl Services {
     pub async fn list_repositories(&self, caller: &Caller, registry: &str) -> Result<Vec<RepositorySummary>, Error> {
@@ -29,15 +31,16 @@ impl Services {
             .collect())
     }
 
+    /// The tags, each with the referrers (signatures, SBOMs…) of its image.
     pub async fn list_repository_tags(&self, caller: &Caller, name: &RepositoryName) -> Result<Vec<TagSummary>, Error> {
         let access = self.repository_access(caller, name, Action::Pull).await?;
         let repository = access.repository()?;
-        Ok(self
-            .db
-            .list_tag_records(repository.id)
-            .await?
-            .into_iter()
-            .map(|t| TagSummary {
+        let referrers = referrers_by_subject(self.db.manifest_summaries(repository.id).await?);
+        let records = self.db.list_tag_records(repository.id).await?;
+        let mut tags = Vec::with_capacity(records.len());
+        for t in records {
+            let referrers = referrers.get(&t.digest).cloned().unwrap_or_default();
+            tags.push(TagSummary {
                 name: t.name,
                 digest: t.digest,
                 size_bytes: t.size_bytes,
@@ -45,6 +48,43 @@ impl Services {
                 pulls: t.pulls,
                 last_pulled_at: t.last_pulled_at.map(Timestamp),
                 platform: t.platform,
+                referrers,
+            });
+        }
+        Ok(tags)
+    }
+
+    /// Images no tag names, with their referrers; referrers themselves and the
+    /// platform images an index lists are shown under their parent instead.
+    pub async fn list_untagged_images(&self, caller: &Caller, name: &RepositoryName) -> Result<Vec<UntaggedImage>, Error> {
+        let access = self.repository_access(caller, name, Action::Pull).await?;
+        let repository = access.repository()?;
+        let graph = self.db.image_graph(access.registry.id, repository.id).await?;
+        let Some(images) = graph.repositories.get(&repository.id) else { return Ok(Vec::new()) };
+        let tagged: HashSet<&str> = images.tags.values().map(String::as_str).collect();
+        let listed: HashSet<&str> = images.manifests.values().flat_map(|m| m.children.iter().map(String::as_str)).collect();
+        let summaries = self.db.manifest_summaries(repository.id).await?;
+        let shown: Vec<_> = summaries
+            .iter()
+            .filter(|m| {
+                let is_referrer = m.subject_digest.as_deref().is_some_and(|s| images.manifests.contains_key(s));
+                !tagged.contains(m.digest.as_str()) && !listed.contains(m.digest.as_str()) && !is_referrer
+            })
+            .map(|m| m.digest.clone())
+            .collect();
+        let mut referrers = referrers_by_subject(summaries.clone());
+        Ok(summaries
+            .into_iter()
+            .filter(|m| shown.contains(&m.digest))
+            .rev()
+            .map(|m| UntaggedImage {
+                referrers: referrers.remove(&m.digest).unwrap_or_default(),
+                digest: m.digest,
+                media_type: m.media_type,
+                artifact_type: m.artifact_type,
+                size_bytes: m.size_bytes,
+                platform: m.platform,
+                pushed_at: Timestamp(m.pushed_at),
             })
             .collect())
     }
@@ -124,6 +164,22 @@ impl Services {
         self.record(caller, event).await?;
         Ok(deleted)
     }
+}
+
+/// Manifests that have a subject, grouped by it.
+fn referrers_by_subject(manifests: Vec<ManifestSummaryRecord>) -> HashMap<String, Vec<Referrer>> {
+    let mut by_subject: HashMap<String, Vec<Referrer>> = HashMap::new();
+    for m in manifests {
+        if let Some(subject) = m.subject_digest {
+            by_subject.entry(subject).or_default().push(Referrer {
+                digest: m.digest,
+                artifact_type: m.artifact_type,
+                media_type: m.media_type,
+                size_bytes: m.size_bytes,
+            });
+        }
+    }
+    by_subject
 }
 
 impl Services {

@@ -9,6 +9,7 @@ async fn every_page_s_html_contains_its_data_before_hydration() {
     let berth = TestBerth::start().await;
     standard_registries(&berth).await;
     Registry::admin(&berth).push_image("apps/team/api", "v1", "ssr").await;
+    assert_eq!(berth.admin_api(reqwest::Method::POST, "/admin/gc", None).await.0, 200);
     let admin = berth.admin_browser().await;
     let endpoint = format!("{}/apps", berth.base.trim_start_matches("http://"));
     let pages = [
@@ -20,6 +21,8 @@ async fn every_page_s_html_contains_its_data_before_hydration() {
         ("/w/acme/audit", vec!["registry.create"]),
         ("/r/apps", vec![endpoint.as_str(), "data-repository=\"team/api\"", "View Push Commands"]),
         ("/admin/users", vec!["data-username=\"admin\""]),
+        ("/admin/gc", vec!["data-testid=\"gc-runs\"", "manual"]),
+        ("/r/apps/cleanup", vec!["Clean up old tags", "Retention policy", "Not scheduled (off).", "No runs yet."]),
         ("/r/apps/repo/team/api", vec!["data-tag=\"v1\"", "Delete repository"]),
         ("/r/apps/tag/team/api:v1", vec!["sha256:", "Layers (1)", "application/vnd.oci.image.manifest.v1+json"]),
     ];
