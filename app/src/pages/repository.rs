@@ -278,7 +278,7 @@ fn Tags(
             </nav>
         </section>
         <Modal open=confirming id="confirm-delete-tags" title="Delete tags?">
-            <p>"These tags will be deleted:"</p>
+            <p>"These tags will be deleted. An image no other tag names goes with its tag, together with its signatures, SBOMs and other referrers:"</p>
             <ul class="confirm-list">
                 {move || selected.get().into_iter().map(|n| view! { <li><strong>{n}</strong></li> }).collect_view()}
             </ul>

@@ -52,6 +52,150 @@ async fn usage_matches_a_recount_after_pushes_deletes_and_mounts() {
     assert_eq!(img0["size_bytes"], images["img0"].iter().map(|b| b.len()).sum::<usize>() as i64);
 }
 
+/// A small deterministic generator, so a failing sequence can be replayed from its seed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// What the test believes each repository holds: live manifests (digest → blobs it
+/// references) and tags (tag → manifest digest).
+#[derive(Default)]
+struct ModelRepository {
+    manifests: HashMap<String, Vec<Vec<u8>>>,
+    tags: HashMap<String, String>,
+}
+
+fn distinct_bytes<'a>(manifests: impl Iterator<Item = &'a Vec<Vec<u8>>>) -> i64 {
+    let mut distinct: HashMap<String, usize> = HashMap::new();
+    for blobs in manifests {
+        for blob in blobs {
+            distinct.insert(sha256(blob), blob.len());
+        }
+    }
+    distinct.values().sum::<usize>() as i64
+}
+
+#[tokio::test]
+async fn usage_matches_a_recount_after_a_random_sequence_of_operations() {
+    let seed = std::env::var("USAGE_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1
+    });
+    let mut rng = Rng(seed);
+    let launch = crate::helpers::Launch { env: vec![("BERTH_GC_GRACE_SECONDS".into(), "0".into())], ..Default::default() };
+    let berth = TestBerth::launch(launch).await;
+    standard_registries(&berth).await;
+    let client = Registry::admin(&berth);
+    let layers: Vec<Vec<u8>> = (0..6).map(|i| vec![i as u8 + 1; 1_000 * (i + 1) + 7 * i]).collect();
+    // (registry, repository) → model
+    let mut model: HashMap<(String, String), ModelRepository> = HashMap::new();
+    let mut log = Vec::new();
+    let mut pushes = 0;
+
+    for step in 0..60 {
+        let registry = ["apps", "pub"][rng.below(2)].to_string();
+        let repository = format!("r{}", rng.below(3));
+        let key = (registry.clone(), repository.clone());
+        let full = format!("{registry}/{repository}");
+        match rng.below(10) {
+            // Push a new image under a tag (moving the tag if it exists), or by digest only.
+            0..=3 => {
+                pushes += 1;
+                let config = format!("{{\"push\":{pushes}}}").into_bytes();
+                let mut blobs = vec![config.clone()];
+                for _ in 0..1 + rng.below(3) {
+                    blobs.push(layers[rng.below(layers.len())].clone());
+                }
+                for blob in &blobs {
+                    assert_eq!(client.push_blob(&full, blob).await.status(), 201);
+                }
+                let layer_refs: Vec<&[u8]> = blobs[1..].iter().map(Vec::as_slice).collect();
+                let manifest = image_manifest(&config, &layer_refs, None);
+                let digest = sha256(&manifest);
+                let by_digest = rng.below(4) == 0;
+                let tag = format!("t{}", rng.below(4));
+                let reference = if by_digest { digest.clone() } else { tag.clone() };
+                assert_eq!(client.put_manifest(&full, &reference, OCI_MANIFEST, &manifest).await.status(), 201);
+                let repo = model.entry(key).or_default();
+                repo.manifests.insert(digest.clone(), blobs);
+                if !by_digest {
+                    // A moved tag leaves its old image untagged; it stays until deleted.
+                    repo.tags.insert(tag.clone(), digest);
+                }
+                log.push(format!("{step}: push {full}:{reference}"));
+            }
+            // Tag an existing image again.
+            4 => {
+                let Some(repo) = model.get_mut(&key) else { continue };
+                let Some(digest) = repo.tags.values().next().cloned() else { continue };
+                let tag = format!("t{}", rng.below(4));
+                let manifest = client.request(Method::GET, &format!("/v2/{full}/manifests/{digest}")).send().await.unwrap().bytes().await.unwrap();
+                assert_eq!(client.put_manifest(&full, &tag, OCI_MANIFEST, &manifest).await.status(), 201);
+                repo.tags.insert(tag.clone(), digest);
+                log.push(format!("{step}: retag {full}:{tag}"));
+            }
+            // Delete a tag: its image goes when no other tag names it and it was tagged.
+            5 | 6 => {
+                let Some(repo) = model.get_mut(&key) else { continue };
+                let Some(tag) = repo.tags.keys().next().cloned() else { continue };
+                let (status, _) = berth.admin_api(Method::DELETE, &format!("/registries/{registry}/repositories/{repository}/tags/{tag}"), None).await;
+                assert_eq!(status, 204, "seed {seed}");
+                let digest = repo.tags.remove(&tag).unwrap();
+                if !repo.tags.values().any(|d| *d == digest) {
+                    repo.manifests.remove(&digest);
+                }
+                log.push(format!("{step}: delete tag {full}:{tag}"));
+            }
+            // Mount a layer into another repository: links it, adds no usage.
+            7 => {
+                let from = format!("{registry}/r{}", rng.below(3));
+                let layer = &layers[rng.below(layers.len())];
+                let _ = client.request(Method::POST, &format!("/v2/{full}/blobs/uploads/?mount={}&from={from}", sha256(layer))).send().await.unwrap();
+                log.push(format!("{step}: mount into {full} from {from}"));
+            }
+            // Delete a whole repository.
+            8 => {
+                if model.remove(&key).is_none() {
+                    continue;
+                }
+                let (status, _) = berth.admin_api(Method::DELETE, &format!("/registries/{registry}/repositories/{repository}"), None).await;
+                assert_eq!(status, 204, "seed {seed}");
+                log.push(format!("{step}: delete repository {full}"));
+            }
+            // Collect garbage (grace 0): usage must not change.
+            _ => {
+                assert_eq!(berth.admin_api(Method::POST, "/admin/gc", None).await.0, 200);
+                log.push(format!("{step}: gc"));
+            }
+        }
+
+        if step % 10 != 9 {
+            continue;
+        }
+        let (_, usage) = berth.admin_api(Method::GET, "/workspaces/acme/usage", None).await;
+        let mut workspace_total = 0;
+        for registry in ["apps", "pub"] {
+            let expected = distinct_bytes(model.iter().filter(|((r, _), _)| r == registry).flat_map(|(_, m)| m.manifests.values()));
+            let reported = usage["registries"].as_array().unwrap().iter().find(|r| r["name"] == registry).unwrap()["size_bytes"].clone();
+            assert_eq!(reported, expected, "registry {registry} after {log:#?} (seed {seed})");
+            workspace_total += expected;
+            let (_, repositories) = berth.admin_api(Method::GET, &format!("/registries/{registry}/repositories"), None).await;
+            for listed in repositories.as_array().unwrap() {
+                let name = listed["name"].as_str().unwrap().to_string();
+                let expected = model.get(&(registry.to_string(), name.clone())).map(|m| distinct_bytes(m.manifests.values())).unwrap_or(0);
+                assert_eq!(listed["size_bytes"], expected, "repository {registry}/{name} after {log:#?} (seed {seed})");
+            }
+        }
+        assert_eq!(usage["size_bytes"], workspace_total, "workspace after {log:#?} (seed {seed})");
+    }
+}
+
 #[tokio::test]
 async fn a_quota_refuses_the_push_that_would_pass_it() {
     let berth = TestBerth::start().await;
