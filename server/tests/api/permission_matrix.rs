@@ -157,6 +157,7 @@ const MANAGE_PRIVATE_REG: Row = [401, 403, 200, 200, 200, 404, 403, 403, 401, 40
 const DELETE_OTHER_REG: Row =  [401, 403, 204, 204, 204, 404, 404, 404, 401, 401, 401];
 const CREATE_WORKSPACE: Row =  [401, 403, 403, 403, 201, 403, 403, 403, 401, 401, 401];
 const OWN_ACCOUNT: Row =       [401, 200, 200, 200, 200, 200, 403, 403, 401, 401, 401];
+const ADMIN_ONLY: Row =        [401, 403, 403, 403, 200, 403, 403, 403, 401, 401, 401];
 const OWN_TOKEN_CREATE: Row =  [401, 201, 201, 201, 201, 201, 403, 403, 401, 401, 401];
 
 #[tokio::test]
@@ -188,6 +189,17 @@ async fn every_action_by_every_kind_of_caller() {
                 Some(json!({ "name": format!("bot{i}"), "permission": "pull" })),
                 MANAGER_CREATE,
             ),
+            (Method::POST, "/registries/priv/cleanup/preview".into(), Some(json!({ "keep_latest": 5 })), MANAGE_PRIVATE_REG),
+            (Method::POST, "/registries/priv/cleanup".into(), Some(json!({ "keep_latest": 5 })), MANAGE_PRIVATE_REG),
+            (Method::GET, "/registries/priv/retention".into(), None, MANAGE_PRIVATE_REG),
+            (
+                Method::PUT,
+                "/registries/priv/retention".into(),
+                Some(json!({ "enabled": false, "schedule": "daily", "rule": { "keep_latest": 5 } })),
+                MANAGE_PRIVATE_REG,
+            ),
+            (Method::GET, "/registries/priv/retention/runs".into(), None, MANAGE_PRIVATE_REG),
+            (Method::GET, "/admin/gc".into(), None, ADMIN_ONLY),
             (Method::DELETE, format!("/registries/victim{i}"), None, DELETE_OTHER_REG),
             (Method::POST, "/workspaces".into(), Some(json!({ "name": format!("new-ws-{i}") })), CREATE_WORKSPACE),
             (Method::GET, "/me".into(), None, OWN_ACCOUNT),
