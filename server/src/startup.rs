@@ -14,7 +14,7 @@ use crate::services::pulls::PullRecorder;
 use crate::storage::fs::FsBlobStore;
 use crate::{api, assets, console, jobs, oci, ops, telemetry};
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use leptos::config::{Env, LeptosOptions};
@@ -131,6 +131,17 @@ impl Application {
     }
 }
 
+/// Any request that may change something (every method but GET, HEAD and OPTIONS,
+/// on every surface) retires this replica's cached manifest lookups once it is done.
+async fn invalidate_caches_after_writes(State(state): State<AppState>, req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let writes = !matches!(*req.method(), axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS);
+    let response = next.run(req).await;
+    if writes {
+        state.services.manifest_cache.invalidate();
+    }
+    response
+}
+
 fn router(state: AppState) -> Router {
     let secure_cookies = state.config.public_url.as_ref().is_some_and(|u| u.is_https());
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.services.db.clone()))
@@ -158,7 +169,12 @@ fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), resolve_caller))
         .layer(from_fn_with_state(state.clone(), oci::challenge));
 
-    Router::new().merge(registry).merge(web).layer(from_fn(telemetry::log_request)).with_state(state)
+    Router::new()
+        .merge(registry)
+        .merge(web)
+        .layer(from_fn_with_state(state.clone(), invalidate_caches_after_writes))
+        .layer(from_fn(telemetry::log_request))
+        .with_state(state)
 }
 
 async fn shutdown_signal() {

@@ -42,11 +42,20 @@ pub struct Services {
     pub upload_hashes: Arc<UploadHashes>,
     pub pulls: PullRecorder,
     pub token_key: TokenKey,
+    pub manifest_cache: Arc<distribution::manifest_cache::ManifestCache>,
 }
 
 impl Services {
     pub fn new(db: Db, config: Arc<Config>, blobs: Arc<dyn BlobStore>, pulls: PullRecorder, token_key: TokenKey) -> Self {
-        Services { db, config, blobs, upload_hashes: Arc::new(UploadHashes::default()), pulls, token_key }
+        Services {
+            db,
+            config,
+            blobs,
+            upload_hashes: Arc::new(UploadHashes::default()),
+            pulls,
+            token_key,
+            manifest_cache: Arc::default(),
+        }
     }
 
     pub(crate) fn instance_target(&self) -> Target {

@@ -184,6 +184,7 @@ impl Services {
             error,
         };
         self.db.insert_retention_run(&run).await?;
+        self.manifest_cache.invalidate();
         if !run.dry_run && run.tags_deleted > 0 {
             let detail = format!("{} tags deleted, {} bytes freed ({})", run.tags_deleted, run.bytes_freed, run.rule);
             self.db

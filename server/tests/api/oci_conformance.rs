@@ -378,3 +378,35 @@ async fn manifest_pulls_are_counted() {
     assert_eq!(repositories[0]["name"], "api");
     assert_eq!(repositories[0]["pulls"], 3, "GETs count, HEADs do not: {repositories}");
 }
+
+/// Repeated pulls are answered from a short-lived cache; every change made through
+/// this instance must still show on the very next request.
+#[tokio::test]
+async fn repeated_pulls_see_every_change_at_once() {
+    let berth = TestBerth::start().await;
+    standard_registries(&berth).await;
+    let registry = Registry::admin(&berth);
+    let anonymous = Registry::anonymous(&berth);
+    let digest_of = |response: reqwest::Response| response.headers()["docker-content-digest"].to_str().unwrap().to_string();
+    let first = registry.push_image("pub/web", "latest", "first").await;
+    for _ in 0..3 {
+        let pulled = anonymous.request(Method::GET, "/v2/pub/web/manifests/latest").send().await.unwrap();
+        assert_eq!(digest_of(pulled), sha256(&first));
+    }
+    // The tag moves: the next pull gets the new image.
+    let second = registry.push_image("pub/web", "latest", "second").await;
+    let pulled = anonymous.request(Method::GET, "/v2/pub/web/manifests/latest").send().await.unwrap();
+    assert_eq!(digest_of(pulled), sha256(&second));
+    // The registry turns private: anonymous pulls stop at once.
+    let (status, _) = berth.admin_api(Method::PATCH, "/registries/pub", Some(json!({ "visibility": "private" }))).await;
+    assert_eq!(status, 200);
+    let refused = anonymous.request(Method::HEAD, "/v2/pub/web/manifests/latest").send().await.unwrap();
+    assert_eq!(refused.status(), 401);
+    // The tag is deleted: gone at once, by tag and (its image with it) by digest.
+    assert_eq!(registry.request(Method::GET, "/v2/pub/web/manifests/latest").send().await.unwrap().status(), 200);
+    let (status, _) = berth.admin_api(Method::DELETE, "/registries/pub/repositories/web/tags/latest", None).await;
+    assert_eq!(status, 204);
+    assert_eq!(registry.request(Method::GET, "/v2/pub/web/manifests/latest").send().await.unwrap().status(), 404);
+    let by_digest = registry.request(Method::GET, &format!("/v2/pub/web/manifests/{}", sha256(&second))).send().await.unwrap();
+    assert_eq!(by_digest.status(), 404);
+}

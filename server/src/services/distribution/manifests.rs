@@ -2,6 +2,8 @@
 //! (counting pulls), delete.
 
 use super::RepositoryName;
+use super::manifest_cache::LookupKey;
+use std::sync::Arc;
 use crate::db::content::{ManifestRecord, NewManifest};
 use crate::db::now_ms;
 use crate::services::Services;
@@ -165,10 +167,31 @@ impl Services {
             Reference::Digest(digest) => Some(digest.to_string()),
             Reference::Tag(_) => None,
         };
-        let found = self
-            .db
-            .lookup_manifest(&name.registry, &name.repository, user_id, reference.tag(), digest.as_deref(), count_pull)
-            .await?;
+        let key = LookupKey {
+            user_id,
+            registry: name.registry.clone(),
+            repository: name.repository.clone(),
+            reference: match reference {
+                Reference::Tag(tag) => tag.clone(),
+                Reference::Digest(digest) => digest.to_string(),
+            },
+            with_content: count_pull,
+        };
+        let found = match self.manifest_cache.get(&key) {
+            Some(hit) => Some(hit),
+            None => {
+                let generation = self.manifest_cache.generation();
+                let lookup = self
+                    .db
+                    .lookup_manifest(&name.registry, &name.repository, user_id, reference.tag(), digest.as_deref(), count_pull)
+                    .await?
+                    .map(Arc::new);
+                if let Some(lookup) = lookup.as_ref().filter(|l| l.manifest.is_some()) {
+                    self.manifest_cache.put(key, generation, lookup.clone());
+                }
+                lookup
+            }
+        };
         let Some(found) = found else {
             return Err(match caller.principal {
                 Principal::Anonymous => Error::Unauthenticated,
@@ -178,7 +201,7 @@ impl Services {
         let target = Target::Registry { registry_id: found.registry_id, public: found.public, role: found.role };
         policy::require(&caller.principal, Action::Pull, target)?;
         let repository_id = found.repository_id.ok_or(Error::NotFound(Resource::Manifest))?;
-        let manifest = found.manifest.ok_or(Error::NotFound(Resource::Manifest))?;
+        let manifest = found.manifest.clone().ok_or(Error::NotFound(Resource::Manifest))?;
         if count_pull {
             self.pulls.record(repository_id, reference.tag());
         }

@@ -4,6 +4,7 @@
 
 pub mod blobs;
 pub mod listings;
+pub mod manifest_cache;
 pub mod manifests;
 pub mod uploads;
 
