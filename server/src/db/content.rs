@@ -227,13 +227,24 @@ impl Db {
 
     /// Of `digests`, the blobs this repository cannot serve.
     pub async fn missing_blobs(&self, repository_id: i64, digests: &[String]) -> Result<Vec<String>, Error> {
-        let mut missing = Vec::new();
-        for digest in digests {
-            if self.linked_blob_size(repository_id, digest).await?.is_none() {
-                missing.push(digest.clone());
+        let mut linked = std::collections::HashSet::new();
+        for chunk in digests.chunks(500) {
+            let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "SELECT rb.digest FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest
+                 WHERE rb.repository_id = $1 AND rb.digest IN ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(repository_id);
+            for digest in chunk {
+                query = query.bind(digest);
+            }
+            let rows = query.fetch_all(self.pool()).await.map_err(internal("find linked blobs"))?;
+            for row in rows {
+                linked.insert(row.try_get::<String, _>("digest").map_err(internal("decode linked blob"))?);
             }
         }
-        Ok(missing)
+        Ok(digests.iter().filter(|d| !linked.contains(*d)).cloned().collect())
     }
 
     /// Of `digests`, the manifests this repository does not hold.
@@ -279,19 +290,20 @@ impl Db {
         .await
         .map_err(internal("insert manifest"))?;
         if inserted.rows_affected() > 0 {
-            let references = new.blob_references.iter().map(|d| (d, "blob")).chain(new.manifest_references.iter().map(|d| (d, "manifest")));
-            for (child, kind) in references {
-                sqlx::query(
-                    "INSERT INTO manifest_references (repository_id, manifest_digest, child_digest, kind)
-                     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                )
-                .bind(new.repository_id)
-                .bind(new.digest)
-                .bind(child)
-                .bind(kind)
-                .execute(&mut *tx)
-                .await
-                .map_err(internal("insert manifest reference"))?;
+            let references: Vec<(&String, &str)> =
+                new.blob_references.iter().map(|d| (d, "blob")).chain(new.manifest_references.iter().map(|d| (d, "manifest"))).collect();
+            // One statement per 200 references instead of one per reference.
+            for chunk in references.chunks(200) {
+                let rows: Vec<String> = (0..chunk.len()).map(|i| format!("($1, $2, ${}, ${})", 2 * i + 3, 2 * i + 4)).collect();
+                let sql = format!(
+                    "INSERT INTO manifest_references (repository_id, manifest_digest, child_digest, kind) VALUES {} ON CONFLICT DO NOTHING",
+                    rows.join(", ")
+                );
+                let mut query = sqlx::query(&sql).bind(new.repository_id).bind(new.digest);
+                for (child, kind) in chunk {
+                    query = query.bind(*child).bind(*kind);
+                }
+                query.execute(&mut *tx).await.map_err(internal("insert manifest references"))?;
             }
         }
         if let Some(tag) = new.tag {

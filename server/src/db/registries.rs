@@ -1,7 +1,7 @@
 //! The `registries` table.
 
 use super::{internal, is_unique_violation, Db};
-use app::domain::model::Visibility;
+use app::domain::model::{Role, Visibility};
 use app::domain::Error;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -81,6 +81,26 @@ impl Db {
             .await
             .and_then(|row| row.as_ref().map(registry).transpose())
             .map_err(internal("find registry"))
+    }
+
+    /// The registry and the role `user_id` (-1 for none) holds in its workspace, in
+    /// one query: every registry request starts with these two facts.
+    pub async fn find_registry_with_role(&self, name: &str, user_id: i64) -> Result<Option<(RegistryRecord, Option<Role>)>, Error> {
+        let row = sqlx::query(&format!(
+            "SELECT r.id, r.workspace_id, w.name AS workspace, r.name, r.visibility, r.description, r.created_at, r.quota_bytes,
+                    (SELECT m.role FROM workspace_members m WHERE m.workspace_id = r.workspace_id AND m.user_id = $2) AS role
+             FROM registries r JOIN workspaces w ON w.id = r.workspace_id WHERE r.name = $1"
+        ))
+        .bind(name)
+        .bind(user_id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(internal("find registry with role"))?;
+        let Some(row) = row else { return Ok(None) };
+        let decode = || -> Result<(RegistryRecord, Option<String>), sqlx::Error> { Ok((registry(&row)?, row.try_get("role")?)) };
+        let (record, role) = decode().map_err(internal("decode registry with role"))?;
+        let role = role.map(|r| Role::parse(&r).map_err(|_| Error::Internal)).transpose()?;
+        Ok(Some((record, role)))
     }
 
     pub async fn find_registry_by_id(&self, id: i64) -> Result<Option<RegistryRecord>, Error> {

@@ -77,12 +77,9 @@ impl Services {
 
     /// The registry and the facts the policy needs about the caller's access to it.
     pub(crate) async fn registry_target(&self, caller: &Caller, name: &str) -> Result<(RegistryRecord, Target), Error> {
-        let Some(registry) = self.db.find_registry(name).await? else {
+        let user_id = caller.principal.user().map(|user| user.id).unwrap_or(-1);
+        let Some((registry, role)) = self.db.find_registry_with_role(name, user_id).await? else {
             return Err(absent(caller, Resource::Registry));
-        };
-        let role = match &caller.principal {
-            Principal::User(user) => self.db.member_role(registry.workspace_id, user.id).await?,
-            _ => None,
         };
         let target = Target::Registry { registry_id: registry.id, public: registry.is_public(), role };
         Ok((registry, target))

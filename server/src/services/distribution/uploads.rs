@@ -135,8 +135,11 @@ impl Services {
         // removes a blob touched this recently (see services/gc.rs).
         self.db.touch_blob(&digest.to_string(), size, now).await?;
         self.blobs.commit_upload(id, size as u64, digest).await.map_err(storage("commit upload"))?;
-        let repository = self.db.ensure_repository(access.registry.id, &name.repository, now).await?;
-        self.db.link_blob(repository.id, &digest.to_string(), now).await?;
+        let repository_id = match &access.repository {
+            Some(repository) => repository.id,
+            None => self.db.ensure_repository(access.registry.id, &name.repository, now).await?.id,
+        };
+        self.db.link_blob(repository_id, &digest.to_string(), now).await?;
         self.db.delete_upload_record(id).await?;
         Ok(digest.clone())
     }
