@@ -1,6 +1,7 @@
 //! The `registries` table.
 
 use super::{internal, is_unique_violation, Db};
+use super::content::RepositoryRecord;
 use app::domain::model::{Role, Visibility};
 use app::domain::Error;
 use sqlx::Row;
@@ -83,24 +84,50 @@ impl Db {
             .map_err(internal("find registry"))
     }
 
-    /// The registry and the role `user_id` (-1 for none) holds in its workspace, in
-    /// one query: every registry request starts with these two facts.
-    pub async fn find_registry_with_role(&self, name: &str, user_id: i64) -> Result<Option<(RegistryRecord, Option<Role>)>, Error> {
-        let row = sqlx::query(&format!(
+    /// The registry, the role `user_id` (-1 for none) holds in its workspace and, when
+    /// `repository` is given, that repository if it exists — in one query: every
+    /// registry request starts with these facts.
+    pub async fn find_registry_access(
+        &self,
+        name: &str,
+        user_id: i64,
+        repository: Option<&str>,
+    ) -> Result<Option<(RegistryRecord, Option<Role>, Option<RepositoryRecord>)>, Error> {
+        let row = sqlx::query(
             "SELECT r.id, r.workspace_id, w.name AS workspace, r.name, r.visibility, r.description, r.created_at, r.quota_bytes,
-                    (SELECT m.role FROM workspace_members m WHERE m.workspace_id = r.workspace_id AND m.user_id = $2) AS role
-             FROM registries r JOIN workspaces w ON w.id = r.workspace_id WHERE r.name = $1"
-        ))
+                    (SELECT m.role FROM workspace_members m WHERE m.workspace_id = r.workspace_id AND m.user_id = $2) AS role,
+                    repo.id AS repo_id, repo.name AS repo_name, repo.created_at AS repo_created_at,
+                    repo.last_push_at AS repo_last_push_at, repo.pulls AS repo_pulls, repo.last_pulled_at AS repo_last_pulled_at
+             FROM registries r JOIN workspaces w ON w.id = r.workspace_id
+             LEFT JOIN repositories repo ON repo.registry_id = r.id AND repo.name = $3
+             WHERE r.name = $1",
+        )
         .bind(name)
         .bind(user_id)
+        .bind(repository.unwrap_or(""))
         .fetch_optional(self.pool())
         .await
-        .map_err(internal("find registry with role"))?;
+        .map_err(internal("find registry access"))?;
         let Some(row) = row else { return Ok(None) };
-        let decode = || -> Result<(RegistryRecord, Option<String>), sqlx::Error> { Ok((registry(&row)?, row.try_get("role")?)) };
-        let (record, role) = decode().map_err(internal("decode registry with role"))?;
+        let decode = || -> Result<(RegistryRecord, Option<String>, Option<RepositoryRecord>), sqlx::Error> {
+            let record = registry(&row)?;
+            let repository = match row.try_get::<Option<i64>, _>("repo_id")? {
+                None => None,
+                Some(id) => Some(RepositoryRecord {
+                    id,
+                    registry_id: record.id,
+                    name: row.try_get("repo_name")?,
+                    created_at: row.try_get("repo_created_at")?,
+                    last_push_at: row.try_get("repo_last_push_at")?,
+                    pulls: row.try_get("repo_pulls")?,
+                    last_pulled_at: row.try_get("repo_last_pulled_at")?,
+                }),
+            };
+            Ok((record, row.try_get("role")?, repository))
+        };
+        let (record, role, repository) = decode().map_err(internal("decode registry access"))?;
         let role = role.map(|r| Role::parse(&r).map_err(|_| Error::Internal)).transpose()?;
-        Ok(Some((record, role)))
+        Ok(Some((record, role, repository)))
     }
 
     pub async fn find_registry_by_id(&self, id: i64) -> Result<Option<RegistryRecord>, Error> {

@@ -56,6 +56,18 @@ impl Db {
             .map_err(internal("advance upload"))
     }
 
+    /// Removes the upload's record only if it still stands at `size`: the request
+    /// finishing the upload claims it, and loses to any request that moved it on.
+    pub async fn claim_upload(&self, id: &str, size: i64) -> Result<bool, Error> {
+        sqlx::query("DELETE FROM uploads WHERE id = $1 AND size = $2")
+            .bind(id)
+            .bind(size)
+            .execute(self.pool())
+            .await
+            .map(|r| r.rows_affected() > 0)
+            .map_err(internal("claim upload"))
+    }
+
     pub async fn delete_upload_record(&self, id: &str) -> Result<(), Error> {
         sqlx::query("DELETE FROM uploads WHERE id = $1")
             .bind(id)

@@ -28,6 +28,7 @@ use crate::db::Db;
 use crate::storage::BlobStore;
 use hashing::UploadHashes;
 use pulls::PullRecorder;
+use crate::db::content::RepositoryRecord;
 use crate::db::registries::RegistryRecord;
 use crate::db::workspaces::WorkspaceRecord;
 use app::domain::policy::{Caller, Principal, Target};
@@ -77,12 +78,24 @@ impl Services {
 
     /// The registry and the facts the policy needs about the caller's access to it.
     pub(crate) async fn registry_target(&self, caller: &Caller, name: &str) -> Result<(RegistryRecord, Target), Error> {
+        let (registry, target, _) = self.registry_access_facts(caller, name, None).await?;
+        Ok((registry, target))
+    }
+
+    /// The registry, the policy's facts about the caller's access to it, and (when
+    /// asked) one of its repositories, from one query.
+    pub(crate) async fn registry_access_facts(
+        &self,
+        caller: &Caller,
+        name: &str,
+        repository: Option<&str>,
+    ) -> Result<(RegistryRecord, Target, Option<RepositoryRecord>), Error> {
         let user_id = caller.principal.user().map(|user| user.id).unwrap_or(-1);
-        let Some((registry, role)) = self.db.find_registry_with_role(name, user_id).await? else {
+        let Some((registry, role, repository)) = self.db.find_registry_access(name, user_id, repository).await? else {
             return Err(absent(caller, Resource::Registry));
         };
         let target = Target::Registry { registry_id: registry.id, public: registry.is_public(), role };
-        Ok((registry, target))
+        Ok((registry, target, repository))
     }
 }
 

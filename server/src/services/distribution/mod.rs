@@ -51,9 +51,8 @@ impl Access {
 impl Services {
     /// Resolves the registry and repository and requires `action` on them.
     pub(crate) async fn repository_access(&self, caller: &Caller, name: &RepositoryName, action: Action) -> Result<Access, Error> {
-        let (registry, target) = self.registry_target(caller, &name.registry).await?;
+        let (registry, target, repository) = self.registry_access_facts(caller, &name.registry, Some(&name.repository)).await?;
         policy::require(&caller.principal, action, target)?;
-        let repository = self.db.find_repository(registry.id, &name.repository).await?;
         Ok(Access { registry, repository })
     }
 }

@@ -104,7 +104,7 @@ impl Services {
                 )));
             }
         }
-        self.append(id, upload.size, range.map(|(s, e)| e - s + 1), body).await
+        self.append(id, upload.size, range.map(|(s, e)| e - s + 1), body, true).await
     }
 
     /// `PUT …/uploads/<id>?digest=`: appends the body (if any), verifies the digest,
@@ -118,8 +118,11 @@ impl Services {
         body: Option<ByteStream>,
     ) -> Result<Digest, Error> {
         let (access, upload) = self.upload_access(caller, name, id).await?;
+        // The final bytes are written without moving the record on: claiming the
+        // record below both checks that no other request moved it meanwhile and
+        // removes it, in one statement.
         let size = match body {
-            Some(body) => self.append(id, upload.size, None, body).await?.size,
+            Some(body) => self.append(id, upload.size, None, body, false).await?.size,
             None => upload.size,
         };
         let actual = match self.upload_hashes.take(id, size).filter(|h| h.algorithm() == digest.algorithm()) {
@@ -130,6 +133,21 @@ impl Services {
             self.discard_upload(id).await;
             return Err(Error::DigestInvalid(format!("the content's digest is {actual}, not {digest}")));
         }
+        if !self.db.claim_upload(id, upload.size).await? {
+            return Err(Error::RangeInvalid("the upload was changed by another request".to_string()));
+        }
+        let result = self.place_blob(&access, name, id, digest, size).await;
+        if result.is_err() {
+            self.upload_hashes.forget(id);
+            if let Err(err) = self.blobs.delete_upload(id).await {
+                tracing::warn!(error = %err, "could not delete upload bytes");
+            }
+        }
+        result.map(|()| digest.clone())
+    }
+
+    /// Makes a verified upload the blob `digest` and links it to the repository.
+    async fn place_blob(&self, access: &Access, name: &RepositoryName, id: &str, digest: &Digest, size: i64) -> Result<(), Error> {
         let now = now_ms();
         // Recorded first, then made visible, then linked: garbage collection never
         // removes a blob touched this recently (see services/gc.rs).
@@ -139,9 +157,7 @@ impl Services {
             Some(repository) => repository.id,
             None => self.db.ensure_repository(access.registry.id, &name.repository, now).await?.id,
         };
-        self.db.link_blob(repository_id, &digest.to_string(), now).await?;
-        self.db.delete_upload_record(id).await?;
-        Ok(digest.clone())
+        self.db.link_blob(repository_id, &digest.to_string(), now).await
     }
 
     /// `POST …/uploads/?digest=` with the whole blob as the body.
@@ -182,9 +198,10 @@ impl Services {
         Ok((access, upload))
     }
 
-    /// Writes `body` at `offset`, keeps the running hash when it can, and advances
-    /// the upload. `expected` is the length the client announced for this chunk.
-    async fn append(&self, id: &str, offset: i64, expected: Option<u64>, body: ByteStream) -> Result<UploadState, Error> {
+    /// Writes `body` at `offset`, keeps the running hash when it can, and (with
+    /// `advance`) moves the upload's record on. `expected` is the length the client
+    /// announced for this chunk.
+    async fn append(&self, id: &str, offset: i64, expected: Option<u64>, body: ByteStream, advance: bool) -> Result<UploadState, Error> {
         let hasher = Arc::new(Mutex::new(self.upload_hashes.take(id, offset)));
         let written = self
             .blobs
@@ -198,7 +215,7 @@ impl Services {
             return Err(Error::SizeInvalid(format!("Content-Range announced {} bytes but {written} arrived", expected.unwrap_or(0))));
         }
         let size = offset + written as i64;
-        if !self.db.advance_upload(id, offset, size, now_ms()).await? {
+        if advance && !self.db.advance_upload(id, offset, size, now_ms()).await? {
             return Err(Error::RangeInvalid("the upload was changed by another request".to_string()));
         }
         if let Some(h) = hasher.lock().unwrap().take() {
