@@ -377,16 +377,25 @@ impl Db {
             .map_err(internal("delete tag"))
     }
 
-    /// Tag names in byte order, after `last`, at most `limit`.
+    /// Tag names in byte order, after `last`, at most `limit`. The names come back
+    /// joined in one row (tags cannot contain a newline): one row instead of one per
+    /// tag through the driver's worker thread makes long listings several times cheaper.
     pub async fn list_tags(&self, repository_id: i64, last: Option<&str>, limit: i64) -> Result<Vec<String>, Error> {
-        sqlx::query("SELECT name FROM tags WHERE repository_id = $1 AND name > $2 ORDER BY name LIMIT $3")
+        let sql = format!(
+            "SELECT {} AS names FROM (SELECT name FROM tags WHERE repository_id = $1 AND name > $2 ORDER BY name LIMIT $3) page",
+            super::joined_lines("name", "name")
+        );
+        let joined: Option<String> = sqlx::query(&sql)
             .bind(repository_id)
             .bind(last.unwrap_or(""))
             .bind(limit)
-            .fetch_all(self.pool())
+            .fetch_one(self.pool())
             .await
-            .and_then(|rows| rows.iter().map(|r| r.try_get::<String, _>("name")).collect())
-            .map_err(internal("list tags"))
+            .and_then(|row| row.try_get("names"))
+            .map_err(internal("list tags"))?;
+        let mut names: Vec<String> = joined.as_deref().unwrap_or("").lines().map(str::to_string).collect();
+        names.sort_unstable(); // byte order, whatever order the aggregate kept
+        Ok(names)
     }
 
     /// Manifests in the repository whose `subject` is `digest`.

@@ -83,6 +83,13 @@ impl Db {
     }
 }
 
+/// SQL for the values of `expr` in a group, joined by newlines in `order`: the one
+/// aggregate whose spelling differs between SQLite and PostgreSQL
+/// (`string_agg(expr, E'\n' ORDER BY order)` there).
+pub(crate) fn joined_lines(expr: &str, order: &str) -> String {
+    format!("group_concat({expr}, char(10) ORDER BY {order})")
+}
+
 pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
