@@ -40,21 +40,19 @@ pub fn CleanupPage() -> impl IntoView {
 
 #[component]
 fn Cleanup(registry: String) -> impl IntoView {
-    let form = RwSignal::new(CleanupForm { keep_latest: "10".into(), ..Default::default() });
+    let (pushed_before, tag_pattern, keep_latest) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new("10".to_string()));
     let preview = ServerAction::<PreviewCleanup>::new();
     let apply = ServerAction::<ApplyCleanup>::new();
     let selected = RwSignal::new(BTreeSet::<String>::new());
     let confirming = RwSignal::new(false);
-    let field = move |get: fn(&CleanupForm) -> &String| move || form.with(|f| get(f).clone());
     let run_preview = {
         let registry = registry.clone();
         move || {
-            let f = form.get_untracked();
             preview.dispatch(PreviewCleanup {
                 registry: registry.clone(),
-                pushed_before: f.pushed_before,
-                tag_pattern: f.tag_pattern,
-                keep_latest: f.keep_latest,
+                pushed_before: pushed_before.get_untracked(),
+                tag_pattern: tag_pattern.get_untracked(),
+                keep_latest: keep_latest.get_untracked(),
             });
         }
     };
@@ -73,12 +71,11 @@ fn Cleanup(registry: String) -> impl IntoView {
     let delete = {
         let registry = registry.clone();
         move |only: Vec<String>| {
-            let f = form.get_untracked();
             apply.dispatch(ApplyCleanup {
                 registry: registry.clone(),
-                pushed_before: f.pushed_before,
-                tag_pattern: f.tag_pattern,
-                keep_latest: f.keep_latest,
+                pushed_before: pushed_before.get_untracked(),
+                tag_pattern: tag_pattern.get_untracked(),
+                keep_latest: keep_latest.get_untracked(),
                 only,
             });
         }
@@ -98,33 +95,9 @@ fn Cleanup(registry: String) -> impl IntoView {
                     }
                 }
             >
-                <label>
-                    "Pushed before"
-                    <input
-                        type="date"
-                        name="pushed_before"
-                        prop:value=field(|f| &f.pushed_before)
-                        on:input=move |ev| form.update(|f| f.pushed_before = event_target_value(&ev))
-                    />
-                </label>
-                <label>
-                    "Tag pattern"
-                    <input
-                        name="tag_pattern"
-                        placeholder="e.g. v1.* or *-rc?"
-                        prop:value=field(|f| &f.tag_pattern)
-                        on:input=move |ev| form.update(|f| f.tag_pattern = event_target_value(&ev))
-                    />
-                </label>
-                <label>
-                    "Keep the newest (per repository)"
-                    <input
-                        name="keep_latest"
-                        inputmode="numeric"
-                        prop:value=field(|f| &f.keep_latest)
-                        on:input=move |ev| form.update(|f| f.keep_latest = event_target_value(&ev))
-                    />
-                </label>
+                <TextField label="Pushed before" name="pushed_before" value=pushed_before kind="date" />
+                <TextField label="Tag pattern" name="tag_pattern" value=tag_pattern placeholder="e.g. v1.* or *-rc?" />
+                <TextField label="Keep the newest (per repository)" name="keep_latest" value=keep_latest numeric=true />
                 <button type="submit" class="button primary" disabled=move || preview.pending().get()>"Preview"</button>
             </form>
             <p class="muted small">"Leave a field blank to not use it. A base date or a number to keep is needed; the pattern matches tag names with * and ?."</p>
@@ -226,6 +199,31 @@ fn Cleanup(registry: String) -> impl IntoView {
                 </button>
             </div>
         </Modal>
+    }
+}
+
+/// A labelled text input bound to a signal.
+#[component]
+fn TextField(
+    label: &'static str,
+    name: &'static str,
+    value: RwSignal<String>,
+    #[prop(optional)] kind: Option<&'static str>,
+    #[prop(optional)] placeholder: Option<&'static str>,
+    #[prop(optional)] numeric: bool,
+) -> impl IntoView {
+    view! {
+        <label>
+            {label}
+            <input
+                type=kind.unwrap_or("text")
+                name=name
+                placeholder=placeholder
+                inputmode=numeric.then_some("numeric")
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </label>
     }
 }
 
@@ -390,18 +388,9 @@ fn PolicyForm(registry: String, policy: RetentionPolicy, save: ServerAction<Save
                     <option value="weekly">"Weekly"</option>
                 </select>
             </label>
-            <label>
-                "Pushed more than (days ago)"
-                <input name="older_than_days" inputmode="numeric" prop:value=move || older.get() on:input=move |ev| older.set(event_target_value(&ev)) />
-            </label>
-            <label>
-                "Tag pattern"
-                <input name="retention_pattern" prop:value=move || pattern.get() on:input=move |ev| pattern.set(event_target_value(&ev)) />
-            </label>
-            <label>
-                "Keep the newest (per repository)"
-                <input name="retention_keep" inputmode="numeric" prop:value=move || keep.get() on:input=move |ev| keep.set(event_target_value(&ev)) />
-            </label>
+            <TextField label="Pushed more than (days ago)" name="older_than_days" value=older numeric=true />
+            <TextField label="Tag pattern" name="retention_pattern" value=pattern />
+            <TextField label="Keep the newest (per repository)" name="retention_keep" value=keep numeric=true />
             <label class="checkbox">
                 <input type="checkbox" name="dry_run" prop:checked=move || dry_run.get() on:change=move |ev| dry_run.set(event_target_checked(&ev)) />
                 "Dry run (record only)"
