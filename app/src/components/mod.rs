@@ -1,3 +1,4 @@
+pub mod lock;
 pub mod logo;
 pub mod menu;
 pub mod modal;

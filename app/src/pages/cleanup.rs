@@ -4,6 +4,7 @@
 //! selection. Below, the same kind of rule saved as a retention policy that runs on a
 //! schedule, and the log of its runs.
 
+use crate::components::lock::LockIcon;
 use crate::components::modal::Modal;
 use crate::components::notice::{ErrorNotice, SuccessNotice};
 use crate::domain::cleanup::CleanupForm;
@@ -269,7 +270,7 @@ fn CandidateTable(candidates: Vec<CleanupCandidate>, selected: RwSignal<BTreeSet
                                 <tr data-candidate=k.clone() class:protected=c.protected>
                                     <td>
                                         {if c.protected {
-                                            view! { <span class="lock" title="Immutable: never deleted" aria-label="protected">"🔒"</span> }.into_any()
+                                            view! { <LockIcon label="protected: immutable tags are never deleted" /> }.into_any()
                                         } else {
                                             view! {
                                                 <input
@@ -288,7 +289,7 @@ fn CandidateTable(candidates: Vec<CleanupCandidate>, selected: RwSignal<BTreeSet
                                     <td class="mono">{c.repository.clone()}</td>
                                     <td><strong>{c.tag.clone()}</strong>{c.protected.then(|| view! { " " <span class="badge">"Protected"</span> })}</td>
                                     <td>{c.pushed_at.to_string()}</td>
-                                    <td class="small">{c.reason.clone()}</td>
+                                    <td class="small wrap">{c.reason.clone()}</td>
                                     <td>{human_bytes(c.size_bytes)}</td>
                                 </tr>
                             }
@@ -436,7 +437,7 @@ fn RunLog(runs: Vec<RetentionRun>) -> impl IntoView {
                                 <tr>
                                     <td>{r.started_at.to_string()}</td>
                                     <td><span>{r.started_by.clone()}</span>{r.dry_run.then(|| view! { <span class="badge">"dry run"</span> })}</td>
-                                    <td class="small">{r.rule.clone()}</td>
+                                    <td class="small wrap">{r.rule.clone()}</td>
                                     <td title=tags>{format!("{counted}{protected}")}</td>
                                     <td>{human_bytes(r.bytes_freed)}</td>
                                     <td>{r.error.clone().unwrap_or_else(|| "OK".into())}</td>

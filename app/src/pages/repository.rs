@@ -2,6 +2,7 @@
 //! confirmation), pull commands per tag, and deleting the whole repository.
 
 use crate::components::copy::{CopyBlock, CopyButton};
+use crate::components::lock::LockIcon;
 use crate::components::modal::Modal;
 use crate::components::notice::{ErrorNotice, SuccessNotice};
 use crate::components::shell::use_current_user;
@@ -148,7 +149,7 @@ fn Tags(
         </header>
         <section class="card settings-row" aria-label="Tag immutability">
             <p>
-                <strong>{if immutable { "🔒 Tags are immutable" } else { "Tags can be overwritten" }}</strong>
+                <strong>{immutable.then(|| view! { <LockIcon label="Immutable" /> " " })}{if immutable { "Tags are immutable" } else { "Tags can be overwritten" }}</strong>
                 <span class="muted small">
                     {if immutable {
                         " — a pushed tag cannot be moved to other content or deleted."
@@ -250,7 +251,7 @@ fn Tags(
                                                 })}
                                             <td>
                                                 <a href=format!("{tag_link_base}:{}", t.name)><strong>{t.name.clone()}</strong></a>
-                                                {immutable.then(|| view! { <span class="lock" title="Immutable" aria-label="immutable">" 🔒"</span> })}
+                                                {immutable.then(|| view! { " " <LockIcon label="immutable" /> })}
                                                 <ReferrerBadges referrers=t.referrers.clone() />
                                             </td>
                                             <td class="mono inline">{short} <CopyButton text=t.digest.clone() label=format!("Copy digest of {}", t.name) /></td>
