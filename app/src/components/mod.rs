@@ -2,6 +2,7 @@ pub mod lock;
 pub mod logo;
 pub mod menu;
 pub mod modal;
+pub mod confirm_deletion;
 pub mod copy;
 pub mod credentials;
 pub mod push_commands;

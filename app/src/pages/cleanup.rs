@@ -5,7 +5,7 @@
 //! schedule, and the log of its runs.
 
 use crate::components::lock::LockIcon;
-use crate::components::modal::Modal;
+use crate::components::confirm_deletion::ConfirmDeletion;
 use crate::components::notice::{ErrorNotice, SuccessNotice};
 use crate::domain::cleanup::CleanupForm;
 use crate::domain::time::human_bytes;
@@ -176,30 +176,15 @@ fn Cleanup(registry: String) -> impl IntoView {
                     }
                 })
         }}
-        <Modal open=confirming id="confirm-cleanup" title="Delete these tags?">
-            <p>
-                {move || format!("{} tags will be deleted, with the images and referrers only they kept. This cannot be undone.", to_delete.with(Vec::len))}
-            </p>
-            <ul class="confirm-list">
-                {move || to_delete.get().into_iter().map(|n| view! { <li><strong>{n}</strong></li> }).collect_view()}
-            </ul>
-            <div class="dialog-actions">
-                <button type="button" class="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                <button
-                    type="button"
-                    class="button danger"
-                    on:click={
-                        let delete = delete.clone();
-                        move |_| {
-                            delete(to_delete.get_untracked());
-                            confirming.set(false);
-                        }
-                    }
-                >
-                    {move || format!("Delete {} tags", to_delete.with(Vec::len))}
-                </button>
-            </div>
-        </Modal>
+        <ConfirmDeletion
+            open=confirming
+            id="confirm-cleanup"
+            title="Delete these tags?"
+            intro="These tags will be deleted, with the images and referrers only they kept. This cannot be undone."
+            items=to_delete
+            noun="tags"
+            on_confirm=Callback::new(delete)
+        />
     }
 }
 

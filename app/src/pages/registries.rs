@@ -1,7 +1,7 @@
 //! A workspace's registries: filter, sort, page, select several and delete them
 //! after one confirmation, and create a new one.
 
-use crate::components::modal::Modal;
+use crate::components::confirm_deletion::ConfirmDeletion;
 use crate::components::notice::{ErrorNotice, SuccessNotice};
 use crate::components::shell::use_current_user;
 use crate::components::workspace::{WorkspaceHeader, may, use_workspace_name};
@@ -253,27 +253,19 @@ fn RegistryTable(registries: Vec<RegistrySummary>, manage: bool, delete: ServerA
                 "Next →"
             </button>
         </nav>
-        <Modal open=confirming id="confirm-delete-registries" title="Delete registries?">
-            <p>"These registries, with every repository, tag and manifest in them, will be deleted:"</p>
-            <ul class="confirm-list">
-                {move || selected.get().into_iter().map(|n| view! { <li><strong>{n}</strong></li> }).collect_view()}
-            </ul>
-            <p class="muted small">"Robot credentials of these registries stop working at once. This cannot be undone."</p>
-            <div class="dialog-actions">
-                <button type="button" class="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                <button
-                    type="button"
-                    class="button danger"
-                    on:click=move |_| {
-                        delete.dispatch(DeleteRegistries { names: selected.get_untracked() });
-                        selected.set(Vec::new());
-                        confirming.set(false);
-                    }
-                >
-                    {move || format!("Delete {} registries", selected.with(Vec::len))}
-                </button>
-            </div>
-        </Modal>
+        <ConfirmDeletion
+            open=confirming
+            id="confirm-delete-registries"
+            title="Delete registries?"
+            intro="These registries, with every repository, tag and manifest in them, will be deleted:"
+            note="Robot credentials of these registries stop working at once. This cannot be undone."
+            items=selected
+            noun="registries"
+            on_confirm=Callback::new(move |names: Vec<String>| {
+                delete.dispatch(DeleteRegistries { names });
+                selected.set(Vec::new());
+            })
+        />
     }
 }
 

@@ -3,6 +3,7 @@
 
 use crate::components::copy::{CopyBlock, CopyButton};
 use crate::components::lock::LockIcon;
+use crate::components::confirm_deletion::ConfirmDeletion;
 use crate::components::modal::Modal;
 use crate::components::notice::{ErrorNotice, SuccessNotice};
 use crate::components::shell::use_current_user;
@@ -278,29 +279,18 @@ fn Tags(
                 <button type="button" class="button small" disabled=move || { page.get() + 1 >= pages() } on:click=move |_| page.update(|p| *p += 1)>"Next →"</button>
             </nav>
         </section>
-        <Modal open=confirming id="confirm-delete-tags" title="Delete tags?">
-            <p>"These tags will be deleted. An image no other tag names goes with its tag, together with its signatures, SBOMs and other referrers:"</p>
-            <ul class="confirm-list">
-                {move || selected.get().into_iter().map(|n| view! { <li><strong>{n}</strong></li> }).collect_view()}
-            </ul>
-            <div class="dialog-actions">
-                <button type="button" class="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                <button
-                    type="button"
-                    class="button danger"
-                    on:click={
-                        let tags_full = tags_full.clone();
-                        move |_| {
-                            delete_tags.dispatch(DeleteTags { repository: tags_full.clone(), tags: selected.get_untracked() });
-                            selected.set(Vec::new());
-                            confirming.set(false);
-                        }
-                    }
-                >
-                    {move || format!("Delete {} tags", selected.with(Vec::len))}
-                </button>
-            </div>
-        </Modal>
+        <ConfirmDeletion
+            open=confirming
+            id="confirm-delete-tags"
+            title="Delete tags?"
+            intro="These tags will be deleted. An image no other tag names goes with its tag, together with its signatures, SBOMs and other referrers:"
+            items=selected
+            noun="tags"
+            on_confirm=Callback::new(move |tags: Vec<String>| {
+                delete_tags.dispatch(DeleteTags { repository: tags_full.clone(), tags });
+                selected.set(Vec::new());
+            })
+        />
     }
 }
 

@@ -398,6 +398,15 @@ impl Db {
         Ok(names)
     }
 
+    pub async fn count_tags(&self, repository_id: i64) -> Result<i64, Error> {
+        sqlx::query("SELECT COUNT(*) AS n FROM tags WHERE repository_id = $1")
+            .bind(repository_id)
+            .fetch_one(self.pool())
+            .await
+            .and_then(|row| row.try_get("n"))
+            .map_err(internal("count tags"))
+    }
+
     /// Manifests in the repository whose `subject` is `digest`.
     pub async fn list_referrers(&self, repository_id: i64, digest: &str) -> Result<Vec<ManifestRecord>, Error> {
         sqlx::query(&format!(

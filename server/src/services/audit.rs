@@ -24,16 +24,21 @@ pub struct Event<'a> {
 
 impl Services {
     pub(crate) async fn record(&self, caller: &Caller, event: Event<'_>) -> Result<(), Error> {
-        let actor = caller.principal.display_name();
+        self.record_as(&caller.principal.display_name(), &caller.client_addr, event).await
+    }
+
+    /// `record` for work nobody requested just now (a scheduled retention run):
+    /// `actor` names what did it.
+    pub(crate) async fn record_as(&self, actor: &str, client_addr: &str, event: Event<'_>) -> Result<(), Error> {
         self.db
             .insert_audit(AuditRecord {
                 workspace_id: event.workspace_id,
-                actor: &actor,
+                actor,
                 action: event.action,
                 resource_type: event.resource_type,
                 resource: event.resource,
                 detail: event.detail.as_deref(),
-                client_addr: &caller.client_addr,
+                client_addr,
                 at: now_ms(),
             })
             .await

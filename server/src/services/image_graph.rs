@@ -10,6 +10,7 @@
 //! no remaining manifest anywhere in the registry references it.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 #[derive(Debug, Default, Clone)]
 pub struct ManifestNode {
@@ -26,6 +27,8 @@ pub struct RepositoryGraph {
     pub manifests: HashMap<String, ManifestNode>,
     /// tag → manifest digest
     pub tags: HashMap<String, String>,
+    /// subject → its referrers; derived from `manifests` once, on first use.
+    referrers: OnceLock<HashMap<String, Vec<String>>>,
 }
 
 impl RepositoryGraph {
@@ -36,12 +39,15 @@ impl RepositoryGraph {
 
     /// `closure`, never entering `blocked`.
     fn closure_avoiding<'a>(&'a self, roots: impl IntoIterator<Item = &'a str>, blocked: Option<&str>) -> HashSet<&'a str> {
-        let mut referrers: HashMap<&str, Vec<&str>> = HashMap::new();
-        for (digest, node) in &self.manifests {
-            if let Some(subject) = &node.subject {
-                referrers.entry(subject.as_str()).or_default().push(digest.as_str());
+        let referrers = self.referrers.get_or_init(|| {
+            let mut by_subject: HashMap<String, Vec<String>> = HashMap::new();
+            for (digest, node) in &self.manifests {
+                if let Some(subject) = &node.subject {
+                    by_subject.entry(subject.clone()).or_default().push(digest.clone());
+                }
             }
-        }
+            by_subject
+        });
         let mut seen = HashSet::new();
         let mut stack: Vec<&str> = roots.into_iter().collect();
         while let Some(digest) = stack.pop() {
@@ -50,7 +56,7 @@ impl RepositoryGraph {
                 continue;
             }
             stack.extend(node.children.iter().map(String::as_str));
-            stack.extend(referrers.get(digest).into_iter().flatten().copied());
+            stack.extend(referrers.get(digest).into_iter().flatten().map(String::as_str));
         }
         seen
     }
@@ -79,9 +85,8 @@ impl RepositoryGraph {
     }
 
     /// Manifests reachable from `digest` (itself included) among `removed`.
-    pub fn removed_with<'a>(&'a self, digest: &'a str, removed: &HashSet<String>) -> impl Iterator<Item = &'a str> {
-        let reach = self.closure([digest]);
-        reach.into_iter().filter(move |d| removed.contains(*d)).collect::<Vec<_>>().into_iter()
+    pub fn removed_with<'a>(&'a self, digest: &'a str, removed: &HashSet<String>) -> Vec<&'a str> {
+        self.closure([digest]).into_iter().filter(|d| removed.contains(*d)).collect()
     }
 }
 

@@ -192,7 +192,7 @@ impl Services {
             short_description,
             description,
             immutable_tags: self.db.tags_immutable(repository.id).await?,
-            tags: self.db.list_tags(repository.id, None, i64::MAX).await?.len() as i64,
+            tags: self.db.count_tags(repository.id).await?,
             size_bytes: self.db.repository_size(repository.id).await?,
             pulls: repository.pulls,
         })

@@ -187,18 +187,14 @@ impl Services {
         self.manifest_cache.invalidate();
         if !run.dry_run && run.tags_deleted > 0 {
             let detail = format!("{} tags deleted, {} bytes freed ({})", run.tags_deleted, run.bytes_freed, run.rule);
-            self.db
-                .insert_audit(crate::db::audit::AuditRecord {
-                    workspace_id: Some(registry.workspace_id),
-                    actor,
-                    action: "retention.run",
-                    resource_type: "registry",
-                    resource: &registry.name,
-                    detail: Some(&detail),
-                    client_addr,
-                    at: run.finished_at,
-                })
-                .await?;
+            let event = Event {
+                workspace_id: Some(registry.workspace_id),
+                action: "retention.run",
+                resource_type: "registry",
+                resource: &registry.name,
+                detail: Some(detail),
+            };
+            self.record_as(actor, client_addr, event).await?;
         }
         Ok(run)
     }
