@@ -13,7 +13,7 @@ use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
 use axum::response::{IntoResponse, Response};
 
 pub async fn get(state: &AppState, request: &Request2, name: &RepositoryName, reference: &str, with_body: bool) -> Result<Response, OciError> {
-    let reference = Reference::parse(reference)?;
+    let reference = Reference::parse_for_lookup(reference)?;
     let manifest = state.services.get_manifest(&request.caller, name, &reference, with_body).await?;
     let builder = Response::builder()
         .status(StatusCode::OK)

@@ -98,8 +98,9 @@ pub async fn patch(state: &AppState, request: &Request2, name: &RepositoryName, 
 
 pub async fn complete(state: &AppState, request: &Request2, name: &RepositoryName, id: &str, body: Body) -> Result<Response, OciError> {
     let digest = digest_param(request, "digest")?.ok_or_else(|| OciError(Error::DigestInvalid("the digest parameter is required".to_string())))?;
+    let range = content_range(request)?;
     let body = has_body(request).then(|| stream(body));
-    let digest = state.services.complete_upload(&request.caller, name, id, &digest, body).await?;
+    let digest = state.services.complete_upload(&request.caller, name, id, &digest, range, body).await?;
     Ok(created(name, &digest))
 }
 

@@ -75,8 +75,21 @@ async fn blobs_upload_every_way_and_are_verified() {
     assert_eq!(status.status(), 204);
     assert_eq!(status.headers()["range"], "0-39999");
     assert!(status.headers().contains_key("location"));
-    assert_eq!(patch("40000-99999", &data3[40_000..]).await.unwrap().status(), 202);
-    let done = registry.request(Method::PUT, &format!("{location}?digest={}", sha256(&data3))).send().await.unwrap();
+    assert_eq!(patch("40000-79999", &data3[40_000..80_000]).await.unwrap().status(), 202);
+    // The closing PUT may carry the last chunk; it must start where the upload stands too.
+    let closing_put = |range: &'static str, chunk: &[u8]| {
+        registry
+            .request(Method::PUT, &format!("{location}?digest={}", sha256(&data3)))
+            .header("content-type", "application/octet-stream")
+            .header("content-range", range)
+            .body(chunk.to_vec())
+            .send()
+    };
+    let out_of_order = closing_put("0-19999", &data3[..20_000]).await.unwrap();
+    assert_eq!(out_of_order.status(), 416, "a closing chunk that does not continue the upload is refused");
+    let status = registry.request(Method::GET, &location).send().await.unwrap();
+    assert_eq!(status.headers()["range"], "0-79999", "the refused chunk changed nothing");
+    let done = closing_put("80000-99999", &data3[80_000..]).await.unwrap();
     assert_eq!(done.status(), 201);
     let pulled = registry.request(Method::GET, &format!("/v2/{name}/blobs/{}", sha256(&data3))).send().await.unwrap();
     assert_eq!(pulled.bytes().await.unwrap().to_vec(), data3);
@@ -225,6 +238,21 @@ async fn manifests_push_pull_and_delete_by_tag_and_digest() {
     assert_eq!(registry.request(Method::DELETE, &format!("/v2/{name}/manifests/{digest}")).send().await.unwrap().status(), 202);
     assert_eq!(registry.request(Method::GET, &format!("/v2/{name}/manifests/v1")).send().await.unwrap().status(), 404);
     assert_eq!(registry.request(Method::DELETE, &format!("/v2/{name}/manifests/{digest}")).send().await.unwrap().status(), 404);
+
+    // A name that could never be a tag names no manifest: 404 to a reader, as in
+    // Distribution (the official suite asks for it), but only after the access check.
+    for method in [Method::GET, Method::HEAD] {
+        let never = registry.request(method.clone(), &format!("/v2/{name}/manifests/.INVALID_MANIFEST_NAME")).send().await.unwrap();
+        assert_eq!(never.status(), 404);
+        if method == Method::GET {
+            assert_eq!(error_code(never).await, "MANIFEST_UNKNOWN");
+        }
+        let anonymous = Registry::anonymous(&berth);
+        let challenged = anonymous.request(method, &format!("/v2/{name}/manifests/.INVALID_MANIFEST_NAME")).send().await.unwrap();
+        assert_eq!(challenged.status(), 401);
+    }
+    let push_invalid = registry.put_manifest(name, ".INVALID_MANIFEST_NAME", OCI_MANIFEST, &manifest).await;
+    assert_eq!(push_invalid.status(), 400, "pushing to such a name is still refused");
 }
 
 #[tokio::test]

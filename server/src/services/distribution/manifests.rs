@@ -34,6 +34,16 @@ impl Reference {
         }
     }
 
+    /// For reads: a name that could never be a tag names no manifest, so looking it
+    /// up answers "unknown" (404) after the usual access check, as Distribution does,
+    /// rather than refusing it as malformed. A malformed digest is still refused.
+    pub fn parse_for_lookup(raw: &str) -> Result<Reference, Error> {
+        match Reference::parse(raw) {
+            Err(Error::Invalid { .. }) => Ok(Reference::Tag(raw.to_string())),
+            parsed => parsed,
+        }
+    }
+
     fn tag(&self) -> Option<&str> {
         match self {
             Reference::Tag(tag) => Some(tag),

@@ -96,33 +96,29 @@ impl Services {
         body: ByteStream,
     ) -> Result<UploadState, Error> {
         let (_, upload) = self.upload_access(caller, name, id).await?;
-        if let Some((start, end)) = range {
-            if start != upload.size as u64 || end < start {
-                return Err(Error::RangeInvalid(format!(
-                    "the chunk starts at byte {start} but the upload holds {} bytes",
-                    upload.size
-                )));
-            }
-        }
-        self.append(id, upload.size, range.map(|(s, e)| e - s + 1), body, true).await
+        let expected = chunk_length(upload.size, range)?;
+        self.append(id, upload.size, expected, body, true).await
     }
 
-    /// `PUT …/uploads/<id>?digest=`: appends the body (if any), verifies the digest,
-    /// and makes the blob visible in the repository.
+    /// `PUT …/uploads/<id>?digest=`: appends the body (if any; with `range`, it must
+    /// start where the upload stands, as for a PATCH), verifies the digest, and makes
+    /// the blob visible in the repository.
     pub async fn complete_upload(
         &self,
         caller: &Caller,
         name: &RepositoryName,
         id: &str,
         digest: &Digest,
+        range: Option<(u64, u64)>,
         body: Option<ByteStream>,
     ) -> Result<Digest, Error> {
         let (access, upload) = self.upload_access(caller, name, id).await?;
+        let expected = chunk_length(upload.size, range)?;
         // The final bytes are written without moving the record on: claiming the
         // record below both checks that no other request moved it meanwhile and
         // removes it, in one statement.
         let size = match body {
-            Some(body) => self.append(id, upload.size, None, body, false).await?.size,
+            Some(body) => self.append(id, upload.size, expected, body, false).await?.size,
             None => upload.size,
         };
         let actual = match self.upload_hashes.take(id, size).filter(|h| h.algorithm() == digest.algorithm()) {
@@ -163,7 +159,7 @@ impl Services {
     /// `POST …/uploads/?digest=` with the whole blob as the body.
     pub async fn monolithic_upload(&self, caller: &Caller, name: &RepositoryName, digest: &Digest, body: ByteStream) -> Result<Digest, Error> {
         let state = self.start_upload(caller, name).await?;
-        self.complete_upload(caller, name, &state.id, digest, Some(body)).await
+        self.complete_upload(caller, name, &state.id, digest, None, Some(body)).await
     }
 
     pub async fn upload_status(&self, caller: &Caller, name: &RepositoryName, id: &str) -> Result<UploadState, Error> {
@@ -255,4 +251,16 @@ pub(crate) fn storage(context: &'static str) -> impl Fn(std::io::Error) -> Error
         tracing::error!(error = %err, "storage: {context}");
         Error::Internal
     }
+}
+
+/// The length a chunk announced by `Content-Range` must have, after checking that it
+/// starts exactly where the upload stands (the spec's 416 otherwise).
+fn chunk_length(upload_size: i64, range: Option<(u64, u64)>) -> Result<Option<u64>, Error> {
+    let Some((start, end)) = range else { return Ok(None) };
+    if start != upload_size as u64 || end < start {
+        return Err(Error::RangeInvalid(format!(
+            "the chunk starts at byte {start} but the upload holds {upload_size} bytes"
+        )));
+    }
+    Ok(Some(end - start + 1))
 }
