@@ -106,20 +106,6 @@ impl Db {
         self.find_repository(registry_id, name).await?.ok_or(Error::Internal)
     }
 
-    /// The size of a blob this repository may serve.
-    pub async fn linked_blob_size(&self, repository_id: i64, digest: &str) -> Result<Option<i64>, Error> {
-        let row = sqlx::query(
-            "SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest
-             WHERE rb.repository_id = $1 AND rb.digest = $2",
-        )
-        .bind(repository_id)
-        .bind(digest)
-        .fetch_optional(self.pool())
-        .await
-        .map_err(internal("find linked blob"))?;
-        row.map(|r| r.try_get::<i64, _>("size")).transpose().map_err(internal("decode blob size"))
-    }
-
     /// The size of a stored blob, wherever it is linked.
     pub async fn blob_size(&self, digest: &str) -> Result<Option<i64>, Error> {
         let row = sqlx::query("SELECT size FROM blobs WHERE digest = $1")

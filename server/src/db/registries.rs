@@ -2,6 +2,7 @@
 
 use super::{internal, is_unique_violation, Db};
 use super::content::RepositoryRecord;
+use super::uploads::UploadRecord;
 use app::domain::model::{Role, Visibility};
 use app::domain::Error;
 use sqlx::Row;
@@ -24,6 +25,26 @@ impl RegistryRecord {
     pub fn is_public(&self) -> bool {
         self.visibility == Visibility::Public
     }
+}
+
+/// What an access lookup can bring back in the same query, so the busiest `/v2/`
+/// requests (blob HEAD, upload PATCH and PUT) make one database round trip, not two.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct AlsoFetch<'a> {
+    /// The size of this blob, if the repository links it.
+    pub linked_blob: Option<&'a str>,
+    /// This upload, if it was started for the repository.
+    pub upload: Option<&'a str>,
+}
+
+/// One access lookup's answer. What `AlsoFetch` did not ask for is `None`.
+#[derive(Debug)]
+pub struct AccessRow {
+    pub registry: RegistryRecord,
+    pub role: Option<Role>,
+    pub repository: Option<RepositoryRecord>,
+    pub linked_blob_size: Option<i64>,
+    pub upload: Option<UploadRecord>,
 }
 
 const SELECT: &str = "SELECT r.id, r.workspace_id, w.name AS workspace, r.name, r.visibility, r.description, r.created_at, r.quota_bytes
@@ -87,29 +108,38 @@ impl Db {
     /// The registry, the role `user_id` (-1 for none) holds in its workspace and, when
     /// `repository` is given, that repository if it exists — in one query: every
     /// registry request starts with these facts.
+    /// The registry, the user's role in its workspace and (when named) one of its
+    /// repositories, with whatever `also` asks for, in one query.
     pub async fn find_registry_access(
         &self,
         name: &str,
         user_id: i64,
         repository: Option<&str>,
-    ) -> Result<Option<(RegistryRecord, Option<Role>, Option<RepositoryRecord>)>, Error> {
+        also: AlsoFetch<'_>,
+    ) -> Result<Option<AccessRow>, Error> {
         let row = sqlx::query(
             "SELECT r.id, r.workspace_id, w.name AS workspace, r.name, r.visibility, r.description, r.created_at, r.quota_bytes,
                     (SELECT m.role FROM workspace_members m WHERE m.workspace_id = r.workspace_id AND m.user_id = $2) AS role,
                     repo.id AS repo_id, repo.name AS repo_name, repo.created_at AS repo_created_at,
-                    repo.last_push_at AS repo_last_push_at, repo.pulls AS repo_pulls, repo.last_pulled_at AS repo_last_pulled_at
+                    repo.last_push_at AS repo_last_push_at, repo.pulls AS repo_pulls, repo.last_pulled_at AS repo_last_pulled_at,
+                    (SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest
+                      WHERE rb.repository_id = repo.id AND rb.digest = $4) AS linked_blob_size,
+                    u.id AS upload_id, u.size AS upload_size, u.started_at AS upload_started_at
              FROM registries r JOIN workspaces w ON w.id = r.workspace_id
              LEFT JOIN repositories repo ON repo.registry_id = r.id AND repo.name = $3
+             LEFT JOIN uploads u ON u.id = $5 AND u.registry_id = r.id AND u.repository = $3
              WHERE r.name = $1",
         )
         .bind(name)
         .bind(user_id)
         .bind(repository.unwrap_or(""))
+        .bind(also.linked_blob.unwrap_or(""))
+        .bind(also.upload.unwrap_or(""))
         .fetch_optional(self.pool())
         .await
         .map_err(internal("find registry access"))?;
         let Some(row) = row else { return Ok(None) };
-        let decode = || -> Result<(RegistryRecord, Option<String>, Option<RepositoryRecord>), sqlx::Error> {
+        let decode = || -> Result<(AccessRow, Option<String>), sqlx::Error> {
             let record = registry(&row)?;
             let repository = match row.try_get::<Option<i64>, _>("repo_id")? {
                 None => None,
@@ -123,11 +153,22 @@ impl Db {
                     last_pulled_at: row.try_get("repo_last_pulled_at")?,
                 }),
             };
-            Ok((record, row.try_get("role")?, repository))
+            let upload = match row.try_get::<Option<String>, _>("upload_id")? {
+                None => None,
+                Some(id) => Some(UploadRecord { id, size: row.try_get("upload_size")?, started_at: row.try_get("upload_started_at")? }),
+            };
+            let facts = AccessRow {
+                registry: record,
+                role: None,
+                repository,
+                linked_blob_size: row.try_get("linked_blob_size")?,
+                upload,
+            };
+            Ok((facts, row.try_get("role")?))
         };
-        let (record, role, repository) = decode().map_err(internal("decode registry access"))?;
-        let role = role.map(|r| Role::parse(&r).map_err(|_| Error::Internal)).transpose()?;
-        Ok(Some((record, role, repository)))
+        let (mut facts, role) = decode().map_err(internal("decode registry access"))?;
+        facts.role = role.map(|r| Role::parse(&r).map_err(|_| Error::Internal)).transpose()?;
+        Ok(Some(facts))
     }
 
     pub async fn find_registry_by_id(&self, id: i64) -> Result<Option<RegistryRecord>, Error> {

@@ -27,21 +27,6 @@ impl Db {
         .map_err(internal("insert upload"))
     }
 
-    pub async fn find_upload(&self, id: &str, registry_id: i64, repository: &str) -> Result<Option<UploadRecord>, Error> {
-        let row = sqlx::query("SELECT id, size, started_at FROM uploads WHERE id = $1 AND registry_id = $2 AND repository = $3")
-            .bind(id)
-            .bind(registry_id)
-            .bind(repository)
-            .fetch_optional(self.pool())
-            .await
-            .map_err(internal("find upload"))?;
-        row.map(|r| {
-            Ok(UploadRecord { id: r.try_get("id")?, size: r.try_get("size")?, started_at: r.try_get("started_at")? })
-        })
-        .transpose()
-        .map_err(internal("decode upload"))
-    }
-
     /// Moves the upload from `from` to `to` accepted bytes; false if another request
     /// changed it in between (the caller then reports a range error).
     pub async fn advance_upload(&self, id: &str, from: i64, to: i64, now: i64) -> Result<bool, Error> {

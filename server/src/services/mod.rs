@@ -28,8 +28,7 @@ use crate::db::Db;
 use crate::storage::BlobStore;
 use hashing::UploadHashes;
 use pulls::PullRecorder;
-use crate::db::content::RepositoryRecord;
-use crate::db::registries::RegistryRecord;
+use crate::db::registries::{AccessRow, AlsoFetch, RegistryRecord};
 use crate::db::workspaces::WorkspaceRecord;
 use app::domain::policy::{Caller, Principal, Target};
 use app::domain::{Error, Resource};
@@ -78,24 +77,25 @@ impl Services {
 
     /// The registry and the facts the policy needs about the caller's access to it.
     pub(crate) async fn registry_target(&self, caller: &Caller, name: &str) -> Result<(RegistryRecord, Target), Error> {
-        let (registry, target, _) = self.registry_access_facts(caller, name, None).await?;
-        Ok((registry, target))
+        let (facts, target) = self.registry_access_facts(caller, name, None, AlsoFetch::default()).await?;
+        Ok((facts.registry, target))
     }
 
     /// The registry, the policy's facts about the caller's access to it, and (when
-    /// asked) one of its repositories, from one query.
+    /// asked) one of its repositories and what `also` names, from one query.
     pub(crate) async fn registry_access_facts(
         &self,
         caller: &Caller,
         name: &str,
         repository: Option<&str>,
-    ) -> Result<(RegistryRecord, Target, Option<RepositoryRecord>), Error> {
+        also: AlsoFetch<'_>,
+    ) -> Result<(AccessRow, Target), Error> {
         let user_id = caller.principal.user().map(|user| user.id).unwrap_or(-1);
-        let Some((registry, role, repository)) = self.db.find_registry_access(name, user_id, repository).await? else {
+        let Some(facts) = self.db.find_registry_access(name, user_id, repository, also).await? else {
             return Err(absent(caller, Resource::Registry));
         };
-        let target = Target::Registry { registry_id: registry.id, public: registry.is_public(), role };
-        Ok((registry, target, repository))
+        let target = Target::Registry { registry_id: facts.registry.id, public: facts.registry.is_public(), role: facts.role };
+        Ok((facts, target))
     }
 }
 

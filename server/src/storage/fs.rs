@@ -90,6 +90,45 @@ fn tokio_stream_from(mut receiver: mpsc::Receiver<io::Result<Bytes>>) -> impl fu
     futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx))
 }
 
+/// Gathers the network's chunks into pieces of about `IO_CHUNK` for the disk thread.
+/// A body that arrives as one chunk (most small blobs) goes through as it is: no
+/// megabyte buffer is allocated and nothing is copied.
+#[derive(Default)]
+struct Pieces {
+    /// The first chunk of a piece, not yet copied anywhere.
+    first: Option<Bytes>,
+    gathered: BytesMut,
+}
+
+impl Pieces {
+    /// Takes a chunk; returns a piece once one is complete.
+    fn push(&mut self, chunk: Bytes) -> Option<Bytes> {
+        if self.gathered.is_empty() {
+            match self.first.take() {
+                None if chunk.len() >= IO_CHUNK => return Some(chunk),
+                None => {
+                    self.first = Some(chunk);
+                    return None;
+                }
+                Some(first) => {
+                    self.gathered.reserve(IO_CHUNK.max(first.len() + chunk.len()));
+                    self.gathered.extend_from_slice(&first);
+                }
+            }
+        }
+        self.gathered.extend_from_slice(&chunk);
+        (self.gathered.len() >= IO_CHUNK).then(|| self.gathered.split().freeze())
+    }
+
+    /// What is left once the body has ended.
+    fn finish(self) -> Option<Bytes> {
+        match self.first {
+            Some(first) => Some(first),
+            None => (!self.gathered.is_empty()).then(|| self.gathered.freeze()),
+        }
+    }
+}
+
 #[async_trait::async_trait]
 impl BlobStore for FsBlobStore {
     async fn create_upload(&self, id: &str) -> io::Result<()> {
@@ -116,14 +155,15 @@ impl BlobStore for FsBlobStore {
             }
             Ok(written)
         });
-        let mut pending = BytesMut::with_capacity(IO_CHUNK);
+        let mut pieces = Pieces::default();
         let mut failure = None;
         while let Some(chunk) = data.next().await {
             match chunk {
                 Ok(chunk) => {
-                    pending.extend_from_slice(&chunk);
-                    if pending.len() >= IO_CHUNK && sender.send(pending.split().freeze()).await.is_err() {
-                        break; // the disk thread failed; its error is reported below
+                    if let Some(piece) = pieces.push(chunk) {
+                        if sender.send(piece).await.is_err() {
+                            break; // the disk thread failed; its error is reported below
+                        }
                     }
                 }
                 Err(err) => {
@@ -132,8 +172,8 @@ impl BlobStore for FsBlobStore {
                 }
             }
         }
-        if failure.is_none() && !pending.is_empty() {
-            let _ = sender.send(pending.freeze()).await;
+        if let (None, Some(piece)) = (&failure, pieces.finish()) {
+            let _ = sender.send(piece).await;
         }
         drop(sender);
         let written = writer.await.map_err(io::Error::other)??;
@@ -265,5 +305,25 @@ mod tests {
         assert_eq!(collect(store.read_blob(&digest, Some((7, 11))).await.unwrap()).await, b"berth");
         assert!(store.read_upload("ab12", 1).await.is_err(), "the upload is gone");
         assert!(store.create_upload("../etc").await.is_err());
+    }
+
+    #[test]
+    fn chunks_are_gathered_into_pieces_without_losing_or_reordering_bytes() {
+        let bytes = |n: usize, fill: u8| Bytes::from(vec![fill; n]);
+        let mut pieces = Pieces::default();
+        assert_eq!(pieces.push(bytes(4096, 1)), None);
+        assert_eq!(pieces.finish(), Some(bytes(4096, 1)), "a one-chunk body passes through");
+
+        let mut pieces = Pieces::default();
+        assert_eq!(pieces.push(bytes(IO_CHUNK, 2)).map(|p| p.len()), Some(IO_CHUNK), "a full chunk is a piece");
+        let mut sent = Vec::new();
+        for fill in 0..40u8 {
+            sent.extend(pieces.push(bytes(64 * 1024, fill)));
+        }
+        sent.extend(pieces.finish());
+        assert_eq!(sent.iter().map(Bytes::len).collect::<Vec<_>>(), [IO_CHUNK, IO_CHUNK, 8 * 64 * 1024]);
+        let joined: Vec<u8> = sent.concat();
+        let expected: Vec<u8> = (0..40u8).flat_map(|fill| vec![fill; 64 * 1024]).collect();
+        assert_eq!(joined, expected);
     }
 }

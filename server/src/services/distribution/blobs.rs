@@ -2,6 +2,7 @@
 
 use super::RepositoryName;
 use super::uploads::storage;
+use crate::db::registries::AlsoFetch;
 use crate::services::Services;
 use crate::storage::ByteStream;
 use app::domain::digest::Digest;
@@ -55,9 +56,10 @@ pub struct BlobBody {
 impl Services {
     /// The size of a blob the repository may serve (`HEAD`).
     pub async fn stat_blob(&self, caller: &Caller, name: &RepositoryName, digest: &Digest) -> Result<u64, Error> {
-        let access = self.repository_access(caller, name, Action::Pull).await?;
-        let repository = access.repository.as_ref().ok_or(Error::NotFound(Resource::Blob))?;
-        let size = self.db.linked_blob_size(repository.id, &digest.to_string()).await?.ok_or(Error::NotFound(Resource::Blob))?;
+        let digest = digest.to_string();
+        let also = AlsoFetch { linked_blob: Some(&digest), ..AlsoFetch::default() };
+        let access = self.repository_access_with(caller, name, Action::Pull, also).await?;
+        let size = access.linked_blob_size.ok_or(Error::NotFound(Resource::Blob))?;
         Ok(size as u64)
     }
 

@@ -10,7 +10,8 @@ pub mod uploads;
 
 use super::Services;
 use crate::db::content::RepositoryRecord;
-use crate::db::registries::RegistryRecord;
+use crate::db::registries::{AlsoFetch, RegistryRecord};
+use crate::db::uploads::UploadRecord;
 use app::domain::names::is_repository_path;
 use app::domain::policy::{self, Action, Caller};
 use app::domain::{Error, Resource};
@@ -40,6 +41,10 @@ pub struct Access {
     pub registry: RegistryRecord,
     /// `None` until the first push creates it.
     pub repository: Option<RepositoryRecord>,
+    /// Asked for with `AlsoFetch::linked_blob`: that blob's size, if the repository links it.
+    pub linked_blob_size: Option<i64>,
+    /// Asked for with `AlsoFetch::upload`: that upload, if it belongs to the repository.
+    pub upload: Option<UploadRecord>,
 }
 
 impl Access {
@@ -51,9 +56,25 @@ impl Access {
 impl Services {
     /// Resolves the registry and repository and requires `action` on them.
     pub(crate) async fn repository_access(&self, caller: &Caller, name: &RepositoryName, action: Action) -> Result<Access, Error> {
-        let (registry, target, repository) = self.registry_access_facts(caller, &name.registry, Some(&name.repository)).await?;
+        self.repository_access_with(caller, name, action, AlsoFetch::default()).await
+    }
+
+    /// `repository_access`, also fetching what `also` names in the same query.
+    pub(crate) async fn repository_access_with(
+        &self,
+        caller: &Caller,
+        name: &RepositoryName,
+        action: Action,
+        also: AlsoFetch<'_>,
+    ) -> Result<Access, Error> {
+        let (facts, target) = self.registry_access_facts(caller, &name.registry, Some(&name.repository), also).await?;
         policy::require(&caller.principal, action, target)?;
-        Ok(Access { registry, repository })
+        Ok(Access {
+            registry: facts.registry,
+            repository: facts.repository,
+            linked_blob_size: facts.linked_blob_size,
+            upload: facts.upload,
+        })
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::{Access, RepositoryName};
 use crate::db::now_ms;
+use crate::db::registries::AlsoFetch;
 use crate::services::Services;
 use crate::services::hashing::Hasher;
 use crate::storage::ByteStream;
@@ -69,10 +70,11 @@ impl Services {
         let digest_text = digest.to_string();
         let available = match from {
             // The caller must be allowed to pull the blob from where it is.
-            Some(source) => match self.repository_access(caller, source, Action::Pull).await {
-                Ok(Access { repository: Some(repo), .. }) => self.db.linked_blob_size(repo.id, &digest_text).await?.is_some(),
-                _ => false,
-            },
+            Some(source) => {
+                let also = AlsoFetch { linked_blob: Some(&digest_text), ..AlsoFetch::default() };
+                let source = self.repository_access_with(caller, source, Action::Pull, also).await;
+                source.is_ok_and(|source| source.linked_blob_size.is_some())
+            }
             // Without `from`, only blobs already in the same registry are mounted.
             None => self.db.registry_has_blob(access.registry.id, &digest_text).await?,
         };
@@ -185,12 +187,9 @@ impl Services {
     }
 
     async fn upload_access(&self, caller: &Caller, name: &RepositoryName, id: &str) -> Result<(Access, crate::db::uploads::UploadRecord), Error> {
-        let access = self.repository_access(caller, name, Action::Push).await?;
-        let upload = self
-            .db
-            .find_upload(id, access.registry.id, &name.repository)
-            .await?
-            .ok_or(Error::NotFound(Resource::Upload))?;
+        let also = AlsoFetch { upload: Some(id), ..AlsoFetch::default() };
+        let mut access = self.repository_access_with(caller, name, Action::Push, also).await?;
+        let upload = access.upload.take().ok_or(Error::NotFound(Resource::Upload))?;
         Ok((access, upload))
     }
 
