@@ -35,6 +35,8 @@ pub struct AlsoFetch<'a> {
     pub linked_blob: Option<&'a str>,
     /// This upload, if it was started for the repository.
     pub upload: Option<&'a str>,
+    /// The digest this tag names in the repository, if it exists.
+    pub tag: Option<&'a str>,
 }
 
 /// One access lookup's answer. What `AlsoFetch` did not ask for is `None`.
@@ -45,6 +47,7 @@ pub struct AccessRow {
     pub repository: Option<RepositoryRecord>,
     pub linked_blob_size: Option<i64>,
     pub upload: Option<UploadRecord>,
+    pub tag_digest: Option<String>,
 }
 
 const SELECT: &str = "SELECT r.id, r.workspace_id, w.name AS workspace, r.name, r.visibility, r.description, r.created_at, r.quota_bytes
@@ -124,6 +127,7 @@ impl Db {
                     repo.last_push_at AS repo_last_push_at, repo.pulls AS repo_pulls, repo.last_pulled_at AS repo_last_pulled_at,
                     (SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest
                       WHERE rb.repository_id = repo.id AND rb.digest = $4) AS linked_blob_size,
+                    (SELECT t.manifest_digest FROM tags t WHERE t.repository_id = repo.id AND t.name = $6) AS tag_digest,
                     u.id AS upload_id, u.size AS upload_size, u.started_at AS upload_started_at
              FROM registries r JOIN workspaces w ON w.id = r.workspace_id
              LEFT JOIN repositories repo ON repo.registry_id = r.id AND repo.name = $3
@@ -135,6 +139,7 @@ impl Db {
         .bind(repository.unwrap_or(""))
         .bind(also.linked_blob.unwrap_or(""))
         .bind(also.upload.unwrap_or(""))
+        .bind(also.tag.unwrap_or(""))
         .fetch_optional(self.pool())
         .await
         .map_err(internal("find registry access"))?;
@@ -163,6 +168,7 @@ impl Db {
                 repository,
                 linked_blob_size: row.try_get("linked_blob_size")?,
                 upload,
+                tag_digest: row.try_get("tag_digest")?,
             };
             Ok((facts, row.try_get("role")?))
         };

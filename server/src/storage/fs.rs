@@ -187,13 +187,17 @@ impl BlobStore for FsBlobStore {
         read_pipelined(self.upload_path(id)?, 0, len).await
     }
 
-    async fn commit_upload(&self, id: &str, len: u64, digest: &Digest) -> io::Result<()> {
+    async fn commit_upload(&self, id: &str, len: u64, tail: Bytes, digest: &Digest) -> io::Result<()> {
         let source = self.upload_path(id)?;
         let target = self.blob_path(digest);
+        let tail_at = len.checked_sub(tail.len() as u64).ok_or_else(|| io::Error::other("tail longer than the upload"))?;
         // One trip to a blocking thread for the whole sequence: small pushes are
         // dominated by hand-offs between threads, not by the work.
         tokio::task::spawn_blocking(move || -> io::Result<()> {
             let file = std::fs::OpenOptions::new().write(true).open(&source)?;
+            if !tail.is_empty() {
+                std::os::unix::fs::FileExt::write_all_at(&file, &tail, tail_at)?;
+            }
             // A PATCH interrupted mid-write may have left bytes beyond the accepted size.
             file.set_len(len)?;
             file.sync_all()?;
@@ -299,7 +303,16 @@ mod tests {
         assert_eq!(store.blob_size(&digest).await.unwrap(), None);
 
         assert_eq!(collect(store.read_upload("ab12", 12).await.unwrap()).await, content);
-        store.commit_upload("ab12", 12, &digest).await.unwrap();
+        store.commit_upload("ab12", 12, Bytes::new(), &digest).await.unwrap();
+        assert_eq!(store.blob_size(&digest).await.unwrap(), Some(12));
+
+        // The last bytes can come with the commit itself.
+        let tailed_content = b"tail end";
+        let tailed = Digest::parse(&format!("sha256:{}", hex::encode(Sha256::digest(tailed_content)))).unwrap();
+        store.create_upload("cd34").await.unwrap();
+        assert_eq!(store.write_upload("cd34", 0, stream(&[b"tail "])).await.unwrap(), 5);
+        store.commit_upload("cd34", 8, Bytes::from_static(b"end"), &tailed).await.unwrap();
+        assert_eq!(collect(store.read_blob(&tailed, None).await.unwrap()).await, tailed_content);
         assert_eq!(store.blob_size(&digest).await.unwrap(), Some(12));
         assert_eq!(collect(store.read_blob(&digest, None).await.unwrap()).await, content);
         assert_eq!(collect(store.read_blob(&digest, Some((7, 11))).await.unwrap()).await, b"berth");

@@ -21,8 +21,10 @@ pub trait BlobStore: Send + Sync + 'static {
     /// The upload's first `len` bytes, to hash them when no running hash was kept.
     async fn read_upload(&self, id: &str, len: u64) -> io::Result<ByteStream>;
     /// Makes the upload's first `len` bytes the blob `digest`: durable first, then
-    /// visible under its digest in one atomic step. The caller has verified the digest.
-    async fn commit_upload(&self, id: &str, len: u64, digest: &Digest) -> io::Result<()>;
+    /// visible under its digest in one atomic step. `tail`, when not empty, is the
+    /// upload's last bytes, not yet written: they are written first, in the same step.
+    /// The caller has verified the digest.
+    async fn commit_upload(&self, id: &str, len: u64, tail: Bytes, digest: &Digest) -> io::Result<()>;
     async fn delete_upload(&self, id: &str) -> io::Result<()>;
     /// The stored size of a blob, or `None` if the store does not hold it.
     async fn blob_size(&self, digest: &Digest) -> io::Result<Option<u64>>;

@@ -164,6 +164,27 @@ async fn bad_uploads_get_the_spec_s_errors_and_leave_nothing_behind() {
         .await
         .unwrap();
     assert_eq!(bad_range.status(), 416);
+
+    // A closing PUT whose body is not the length its Content-Range announced changes nothing.
+    let short = registry
+        .request(Method::PUT, &format!("/v2/{name}/blobs/uploads/{id}?digest={}", sha256(b"12345")))
+        .header("content-range", "0-9")
+        .body("12345")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(short.status(), 400);
+    assert_eq!(error_code(short).await, "SIZE_INVALID");
+    let status = registry.request(Method::GET, &format!("/v2/{name}/blobs/uploads/{id}")).send().await.unwrap();
+    assert_eq!(status.status(), 204, "the upload is still there");
+    let done = registry
+        .request(Method::PUT, &format!("/v2/{name}/blobs/uploads/{id}?digest={}", sha256(b"12345")))
+        .header("content-range", "0-4")
+        .body("12345")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 201);
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 
 use super::RepositoryName;
 use super::manifest_cache::LookupKey;
+use crate::db::registries::AlsoFetch;
 use std::sync::Arc;
 use crate::db::content::{ManifestRecord, NewManifest};
 use crate::db::now_ms;
@@ -66,7 +67,8 @@ impl Services {
         content_type: Option<&str>,
         content: &[u8],
     ) -> Result<PushedManifest, Error> {
-        let access = self.repository_access(caller, name, Action::Push).await?;
+        let also = AlsoFetch { tag: reference.tag(), ..AlsoFetch::default() };
+        let access = self.repository_access_with(caller, name, Action::Push, also).await?;
         if content.len() > manifest_format::MAX_MANIFEST_BYTES {
             return Err(Error::TooLarge(format!("manifests are limited to {} bytes", manifest_format::MAX_MANIFEST_BYTES)));
         }
@@ -100,8 +102,8 @@ impl Services {
 
         let digest_text = digest.to_string();
         if let Reference::Tag(tag) = reference {
-            let current = self.db.resolve_tag(repository.id, tag).await?;
-            if current.is_some_and(|d| d != digest_text) && self.db.tags_immutable(repository.id).await? {
+            let moves = access.tag_digest.as_ref().is_some_and(|current| *current != digest_text);
+            if moves && self.db.tags_immutable(repository.id).await? {
                 return Err(Error::TagImmutable(tag.clone()));
             }
         }

@@ -11,6 +11,7 @@ use crate::storage::ByteStream;
 use app::domain::digest::{Algorithm, Digest};
 use app::domain::policy::{Action, Caller};
 use app::domain::{Error, Resource};
+use bytes::Bytes;
 use futures_util::StreamExt;
 use std::sync::{Arc, Mutex};
 
@@ -118,14 +119,28 @@ impl Services {
         let expected = chunk_length(upload.size, range)?;
         // The final bytes are written without moving the record on: claiming the
         // record below both checks that no other request moved it meanwhile and
-        // removes it, in one statement.
-        let size = match body {
-            Some(body) => self.append(id, upload.size, expected, body, false).await?.size,
-            None => upload.size,
-        };
-        let actual = match self.upload_hashes.take(id, size).filter(|h| h.algorithm() == digest.algorithm()) {
-            Some(hasher) => hasher.finish(),
-            None => self.rehash(id, size, digest.algorithm()).await?,
+        // removes it, in one statement. A short last piece is hashed in memory and
+        // written by the same disk call that commits the blob.
+        let (size, tail, actual) = match body {
+            None => (upload.size, Bytes::new(), self.upload_digest(id, upload.size, digest.algorithm()).await?),
+            Some(body) => {
+                let (short, body) = read_if_short(body).await?;
+                let hasher = short.as_ref().and_then(|_| self.running_hash(id, upload.size, digest.algorithm()));
+                match (short, hasher) {
+                    (Some(tail), Some(mut hasher)) => {
+                        if expected.is_some_and(|n| n != tail.len() as u64) {
+                            return Err(Error::SizeInvalid(format!("Content-Range announced {} bytes but {} arrived", expected.unwrap_or(0), tail.len())));
+                        }
+                        hasher.update(&tail);
+                        (upload.size + tail.len() as i64, tail, hasher.finish())
+                    }
+                    (short, _) => {
+                        let body = short.map(|tail| Box::pin(futures_util::stream::iter([Ok(tail)])) as ByteStream).unwrap_or(body);
+                        let size = self.append(id, upload.size, expected, body, false).await?.size;
+                        (size, Bytes::new(), self.upload_digest(id, size, digest.algorithm()).await?)
+                    }
+                }
+            }
         };
         if actual != *digest {
             self.discard_upload(id).await;
@@ -134,7 +149,7 @@ impl Services {
         if !self.db.claim_upload(id, upload.size).await? {
             return Err(Error::RangeInvalid("the upload was changed by another request".to_string()));
         }
-        let result = self.place_blob(&access, name, id, digest, size).await;
+        let result = self.place_blob(&access, name, id, digest, size, tail).await;
         if result.is_err() {
             self.upload_hashes.forget(id);
             if let Err(err) = self.blobs.delete_upload(id).await {
@@ -145,12 +160,12 @@ impl Services {
     }
 
     /// Makes a verified upload the blob `digest` and links it to the repository.
-    async fn place_blob(&self, access: &Access, name: &RepositoryName, id: &str, digest: &Digest, size: i64) -> Result<(), Error> {
+    async fn place_blob(&self, access: &Access, name: &RepositoryName, id: &str, digest: &Digest, size: i64, tail: Bytes) -> Result<(), Error> {
         let now = now_ms();
         // Recorded first, then made visible, then linked: garbage collection never
         // removes a blob touched this recently (see services/gc.rs).
         self.db.touch_blob(&digest.to_string(), size, now).await?;
-        self.blobs.commit_upload(id, size as u64, digest).await.map_err(storage("commit upload"))?;
+        self.blobs.commit_upload(id, size as u64, tail, digest).await.map_err(storage("commit upload"))?;
         let repository_id = match &access.repository {
             Some(repository) => repository.id,
             None => self.db.ensure_repository(access.registry.id, &name.repository, now).await?.id,
@@ -219,6 +234,23 @@ impl Services {
         Ok(UploadState { id: id.to_string(), size })
     }
 
+    /// The hash of the upload's first `size` bytes so far, if one is at hand without
+    /// reading them back: kept from earlier chunks, or new for an empty upload.
+    fn running_hash(&self, id: &str, size: i64, algorithm: Algorithm) -> Option<Hasher> {
+        if size == 0 {
+            return Some(Hasher::new(algorithm));
+        }
+        self.upload_hashes.take(id, size).filter(|h| h.algorithm() == algorithm)
+    }
+
+    /// The digest of the upload's first `size` bytes, read back if no running hash is kept.
+    async fn upload_digest(&self, id: &str, size: i64, algorithm: Algorithm) -> Result<Digest, Error> {
+        match self.upload_hashes.take(id, size).filter(|h| h.algorithm() == algorithm) {
+            Some(hasher) => Ok(hasher.finish()),
+            None => self.rehash(id, size, algorithm).await,
+        }
+    }
+
     async fn rehash(&self, id: &str, size: i64, algorithm: Algorithm) -> Result<Digest, Error> {
         let mut stream = self.blobs.read_upload(id, size as u64).await.map_err(storage("read upload"))?;
         let mut hasher = Hasher::new(algorithm);
@@ -242,6 +274,33 @@ impl Services {
         }
         Ok(stale.len())
     }
+}
+
+/// A closing body no longer than this is held in memory, hashed, and written with
+/// the commit; a longer one streams to disk first.
+const SHORT_BODY: usize = 256 * 1024;
+
+/// Reads `body` whole if it is at most `SHORT_BODY` bytes (`Some`); otherwise gives
+/// back a stream of all of it, the part already read included.
+async fn read_if_short(mut body: ByteStream) -> Result<(Option<Bytes>, ByteStream), Error> {
+    let mut held = Vec::new();
+    let mut len = 0;
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|err| {
+            tracing::warn!(error = %err, "upload body interrupted");
+            Error::SizeInvalid("the upload was interrupted; resume from the reported range".to_string())
+        })?;
+        len += chunk.len();
+        held.push(Ok(chunk));
+        if len > SHORT_BODY {
+            return Ok((None, Box::pin(futures_util::stream::iter(held).chain(body))));
+        }
+    }
+    let short = match held.len() {
+        1 => held.pop().and_then(Result::ok).unwrap_or_default(),
+        _ => held.into_iter().flatten().flatten().collect::<Vec<u8>>().into(),
+    };
+    Ok((Some(short), Box::pin(futures_util::stream::empty())))
 }
 
 /// Logs a storage failure and hides it from the client.
