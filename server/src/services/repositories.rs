@@ -64,7 +64,7 @@ impl Services {
         let tagged: HashSet<&str> = images.tags.values().map(String::as_str).collect();
         let listed: HashSet<&str> = images.manifests.values().flat_map(|m| m.children.iter().map(String::as_str)).collect();
         let summaries = self.db.manifest_summaries(repository.id).await?;
-        let shown: Vec<_> = summaries
+        let shown: HashSet<String> = summaries
             .iter()
             .filter(|m| {
                 let is_referrer = m.subject_digest.as_deref().is_some_and(|s| images.manifests.contains_key(s));
