@@ -119,29 +119,8 @@ impl Services {
         let expected = chunk_length(upload.size, range)?;
         // The final bytes are written without moving the record on: claiming the
         // record below both checks that no other request moved it meanwhile and
-        // removes it, in one statement. A short last piece is hashed in memory and
-        // written by the same disk call that commits the blob.
-        let (size, tail, actual) = match body {
-            None => (upload.size, Bytes::new(), self.upload_digest(id, upload.size, digest.algorithm()).await?),
-            Some(body) => {
-                let (short, body) = read_if_short(body).await?;
-                let hasher = short.as_ref().and_then(|_| self.running_hash(id, upload.size, digest.algorithm()));
-                match (short, hasher) {
-                    (Some(tail), Some(mut hasher)) => {
-                        if expected.is_some_and(|n| n != tail.len() as u64) {
-                            return Err(Error::SizeInvalid(format!("Content-Range announced {} bytes but {} arrived", expected.unwrap_or(0), tail.len())));
-                        }
-                        hasher.update(&tail);
-                        (upload.size + tail.len() as i64, tail, hasher.finish())
-                    }
-                    (short, _) => {
-                        let body = short.map(|tail| Box::pin(futures_util::stream::iter([Ok(tail)])) as ByteStream).unwrap_or(body);
-                        let size = self.append(id, upload.size, expected, body, false).await?.size;
-                        (size, Bytes::new(), self.upload_digest(id, size, digest.algorithm()).await?)
-                    }
-                }
-            }
-        };
+        // removes it, in one statement.
+        let (size, tail, actual) = self.closing_bytes(id, upload.size, expected, body, digest.algorithm()).await?;
         if actual != *digest {
             self.discard_upload(id).await;
             return Err(Error::DigestInvalid(format!("the content's digest is {actual}, not {digest}")));
@@ -221,9 +200,7 @@ impl Services {
                 tracing::warn!(error = %err, "upload write failed");
                 Error::SizeInvalid("the upload was interrupted; resume from the reported range".to_string())
             })?;
-        if expected.is_some_and(|n| n != written) {
-            return Err(Error::SizeInvalid(format!("Content-Range announced {} bytes but {written} arrived", expected.unwrap_or(0))));
-        }
+        check_announced_length(expected, written)?;
         let size = offset + written as i64;
         if advance && !self.db.advance_upload(id, offset, size, now_ms()).await? {
             return Err(Error::RangeInvalid("the upload was changed by another request".to_string()));
@@ -232,6 +209,36 @@ impl Services {
             self.upload_hashes.put(id, size, h);
         }
         Ok(UploadState { id: id.to_string(), size })
+    }
+
+    /// Takes in a closing PUT's body: the upload's final size, the bytes still to be
+    /// written (by the commit itself), and the digest of the whole upload. A short
+    /// body is hashed in memory and handed back to be written with the commit; a long
+    /// one is written first, as a PATCH would be.
+    async fn closing_bytes(
+        &self,
+        id: &str,
+        size: i64,
+        expected: Option<u64>,
+        body: Option<ByteStream>,
+        algorithm: Algorithm,
+    ) -> Result<(i64, Bytes, Digest), Error> {
+        let Some(body) = body else {
+            return Ok((size, Bytes::new(), self.upload_digest(id, size, algorithm).await?));
+        };
+        let (short, body) = read_if_short(body).await?;
+        let hasher = short.as_ref().and_then(|_| self.running_hash(id, size, algorithm));
+        if let (Some(tail), Some(mut hasher)) = (&short, hasher) {
+            check_announced_length(expected, tail.len() as u64)?;
+            hasher.update(tail);
+            return Ok((size + tail.len() as i64, tail.clone(), hasher.finish()));
+        }
+        let body = match short {
+            Some(tail) => Box::pin(futures_util::stream::iter([Ok(tail)])) as ByteStream,
+            None => body,
+        };
+        let size = self.append(id, size, expected, body, false).await?.size;
+        Ok((size, Bytes::new(), self.upload_digest(id, size, algorithm).await?))
     }
 
     /// The hash of the upload's first `size` bytes so far, if one is at hand without
@@ -308,6 +315,16 @@ pub(crate) fn storage(context: &'static str) -> impl Fn(std::io::Error) -> Error
     move |err| {
         tracing::error!(error = %err, "storage: {context}");
         Error::Internal
+    }
+}
+
+/// A chunk must be as long as its `Content-Range` said.
+fn check_announced_length(expected: Option<u64>, arrived: u64) -> Result<(), Error> {
+    match expected {
+        Some(announced) if announced != arrived => {
+            Err(Error::SizeInvalid(format!("Content-Range announced {announced} bytes but {arrived} arrived")))
+        }
+        _ => Ok(()),
     }
 }
 
