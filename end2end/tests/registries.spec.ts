@@ -255,3 +255,31 @@ test('a manager sets, rejects a bad value for, and removes a registry quota', as
   await setQuota('');
   await expect(page.getByTestId('quota')).toContainText('No limit');
 });
+
+test('the registry list pages by 25 and the pager moves between pages', async ({ page }) => {
+  const headers = { Authorization: basic('admin', adminPassword) };
+  expect((await page.request.post('/api/v1/workspaces', { headers, data: { name: 'paged-ws' } })).status()).toBe(201);
+  for (let i = 0; i < 27; i++) {
+    const name = `reg${String(i).padStart(2, '0')}`;
+    const created = await page.request.post('/api/v1/workspaces/paged-ws/registries', { headers, data: { name, visibility: 'private' } });
+    expect(created.status()).toBe(201);
+  }
+  await signIn(page, 'admin', adminPassword);
+  await page.goto('/w/paged-ws/registries');
+  await hydrated(page);
+  const pager = page.getByRole('navigation', { name: 'Pages' });
+  const previous = pager.getByRole('button', { name: '← Previous' });
+  const next = pager.getByRole('button', { name: 'Next →' });
+  await expect(pager).toContainText('Page 1 of 2 · 27 registries');
+  await expect(page.locator('tr[data-registry]')).toHaveCount(25);
+  await expect(previous).toBeDisabled();
+  await expect(next).toBeEnabled();
+
+  await next.click();
+  await expect(pager).toContainText('Page 2 of 2 · 27 registries');
+  await expect(page.locator('tr[data-registry]')).toHaveCount(2);
+  await expect(next).toBeDisabled();
+  await previous.click();
+  await expect(pager).toContainText('Page 1 of 2');
+  await expect(previous).toBeDisabled();
+});

@@ -7,5 +7,6 @@ pub mod copy;
 pub mod credentials;
 pub mod push_commands;
 pub mod notice;
+pub mod pager;
 pub mod shell;
 pub mod workspace;

@@ -3,6 +3,7 @@
 
 use crate::components::confirm_deletion::ConfirmDeletion;
 use crate::components::notice::{ErrorNotice, SuccessNotice};
+use crate::components::pager::Pager;
 use crate::components::shell::use_current_user;
 use crate::components::workspace::{WorkspaceHeader, may, use_workspace_name};
 use crate::domain::model::Visibility;
@@ -237,22 +238,7 @@ fn RegistryTable(registries: Vec<RegistrySummary>, manage: bool, delete: ServerA
                     }
                 })
         }}
-        <nav class="pager" aria-label="Pages">
-            <button type="button" class="button small" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p -= 1)>
-                "← Previous"
-            </button>
-            <span class="muted small">
-                {move || format!("Page {} of {} · {} registries", page.get().min(pages() - 1) + 1, pages(), visible.with(Vec::len))}
-            </span>
-            <button
-                type="button"
-                class="button small"
-                disabled=move || { page.get() + 1 >= pages() }
-                on:click=move |_| page.update(|p| *p += 1)
-            >
-                "Next →"
-            </button>
-        </nav>
+        <Pager page=page pages=Signal::derive(pages) detail=Signal::derive(move || format!(" · {} registries", visible.with(Vec::len))) />
         <ConfirmDeletion
             open=confirming
             id="confirm-delete-registries"

@@ -6,6 +6,7 @@ use crate::components::lock::LockIcon;
 use crate::components::confirm_deletion::ConfirmDeletion;
 use crate::components::modal::Modal;
 use crate::components::notice::{ErrorNotice, SuccessNotice};
+use crate::components::pager::Pager;
 use crate::components::shell::use_current_user;
 use crate::domain::model::Visibility;
 use crate::domain::policy::{Action, Target, user_may};
@@ -273,11 +274,7 @@ fn Tags(
                     </tbody>
                 </table>
             </div>
-            <nav class="pager" aria-label="Pages">
-                <button type="button" class="button small" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p -= 1)>"← Previous"</button>
-                <span class="muted small">{move || format!("Page {} of {}", page.get().min(pages() - 1) + 1, pages())}</span>
-                <button type="button" class="button small" disabled=move || { page.get() + 1 >= pages() } on:click=move |_| page.update(|p| *p += 1)>"Next →"</button>
-            </nav>
+            <Pager page=page pages=Signal::derive(pages) />
         </section>
         <ConfirmDeletion
             open=confirming
