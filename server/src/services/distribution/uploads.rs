@@ -196,10 +196,7 @@ impl Services {
             .blobs
             .write_upload(id, offset as u64, hashed(body, hasher.clone()))
             .await
-            .map_err(|err| {
-                tracing::warn!(error = %err, "upload write failed");
-                Error::SizeInvalid("the upload was interrupted; resume from the reported range".to_string())
-            })?;
+            .map_err(|err| interrupted("upload write failed", err))?;
         check_announced_length(expected, written)?;
         let size = offset + written as i64;
         if advance && !self.db.advance_upload(id, offset, size, now_ms()).await? {
@@ -293,10 +290,7 @@ async fn read_if_short(mut body: ByteStream) -> Result<(Option<Bytes>, ByteStrea
     let mut held = Vec::new();
     let mut len = 0;
     while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|err| {
-            tracing::warn!(error = %err, "upload body interrupted");
-            Error::SizeInvalid("the upload was interrupted; resume from the reported range".to_string())
-        })?;
+        let chunk = chunk.map_err(|err| interrupted("upload body interrupted", err))?;
         len += chunk.len();
         held.push(Ok(chunk));
         if len > SHORT_BODY {
@@ -316,6 +310,13 @@ pub(crate) fn storage(context: &'static str) -> impl Fn(std::io::Error) -> Error
         tracing::error!(error = %err, "storage: {context}");
         Error::Internal
     }
+}
+
+/// A body that broke off (the client went away, or the disk failed): the client
+/// resumes from the range the upload reports.
+fn interrupted(context: &'static str, err: std::io::Error) -> Error {
+    tracing::warn!(error = %err, "{context}");
+    Error::SizeInvalid("the upload was interrupted; resume from the reported range".to_string())
 }
 
 /// A chunk must be as long as its `Content-Range` said.
