@@ -27,30 +27,70 @@ impl Db {
         .map_err(internal("insert upload"))
     }
 
-    /// Moves the upload from `from` to `to` accepted bytes; false if another request
-    /// changed it in between (the caller then reports a range error).
-    pub async fn advance_upload(&self, id: &str, from: i64, to: i64, now: i64) -> Result<bool, Error> {
-        sqlx::query("UPDATE uploads SET size = $1, updated_at = $2 WHERE id = $3 AND size = $4")
-            .bind(to)
-            .bind(now)
-            .bind(id)
-            .bind(from)
-            .execute(self.pool())
-            .await
-            .map(|r| r.rows_affected() > 0)
-            .map_err(internal("advance upload"))
+    /// Takes the upload for one writer while it stands at `size`: false if it has
+    /// moved on or another request holds it (until `until`, should that one die).
+    pub async fn lock_upload(&self, id: &str, size: i64, token: &str, now: i64, until: i64) -> Result<bool, Error> {
+        sqlx::query(
+            "UPDATE uploads SET lock_token = $1, locked_until = $2, updated_at = $3
+             WHERE id = $4 AND size = $5 AND (lock_token IS NULL OR locked_until < $3)",
+        )
+        .bind(token)
+        .bind(until)
+        .bind(now)
+        .bind(id)
+        .bind(size)
+        .execute(self.pool())
+        .await
+        .map(|r| r.rows_affected() > 0)
+        .map_err(internal("lock upload"))
     }
 
-    /// Removes the upload's record only if it still stands at `size`: the request
-    /// finishing the upload claims it, and loses to any request that moved it on.
-    pub async fn claim_upload(&self, id: &str, size: i64) -> Result<bool, Error> {
-        sqlx::query("DELETE FROM uploads WHERE id = $1 AND size = $2")
+    /// Lets go of an upload this writer held without moving it on (its write failed).
+    pub async fn unlock_upload(&self, id: &str, token: &str) -> Result<(), Error> {
+        sqlx::query("UPDATE uploads SET lock_token = NULL, locked_until = NULL WHERE id = $1 AND lock_token = $2")
             .bind(id)
-            .bind(size)
+            .bind(token)
             .execute(self.pool())
             .await
-            .map(|r| r.rows_affected() > 0)
-            .map_err(internal("claim upload"))
+            .map(|_| ())
+            .map_err(internal("unlock upload"))
+    }
+
+    /// Moves the upload this writer holds from `from` to `to` accepted bytes and lets
+    /// go of it; false if it was cancelled or taken over in between.
+    pub async fn advance_upload(&self, id: &str, from: i64, to: i64, token: &str, now: i64) -> Result<bool, Error> {
+        sqlx::query(
+            "UPDATE uploads SET size = $1, updated_at = $2, lock_token = NULL, locked_until = NULL
+             WHERE id = $3 AND size = $4 AND lock_token = $5",
+        )
+        .bind(to)
+        .bind(now)
+        .bind(id)
+        .bind(from)
+        .bind(token)
+        .execute(self.pool())
+        .await
+        .map(|r| r.rows_affected() > 0)
+        .map_err(internal("advance upload"))
+    }
+
+    /// Removes the upload's record if it still stands at `size` and nobody else is
+    /// writing into it (`token`: the finishing request's own hold, if it took one).
+    /// The request finishing the upload claims it, and loses to any other that moved
+    /// it on or holds it.
+    pub async fn claim_upload(&self, id: &str, size: i64, token: Option<&str>, now: i64) -> Result<bool, Error> {
+        sqlx::query(
+            "DELETE FROM uploads WHERE id = $1 AND size = $2
+             AND (lock_token IS NULL OR lock_token = $3 OR locked_until < $4)",
+        )
+        .bind(id)
+        .bind(size)
+        .bind(token.unwrap_or(""))
+        .bind(now)
+        .execute(self.pool())
+        .await
+        .map(|r| r.rows_affected() > 0)
+        .map_err(internal("claim upload"))
     }
 
     pub async fn delete_upload_record(&self, id: &str) -> Result<(), Error> {

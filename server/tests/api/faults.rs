@@ -102,3 +102,58 @@ async fn concurrent_pushes_of_the_same_blob_and_tag_are_safe() {
     assert!(manifests.iter().any(|m| *m == body));
     assert_blob_store_consistent(&berth.data_dir);
 }
+
+#[tokio::test]
+async fn a_second_writer_cannot_slip_its_bytes_into_an_upload_being_written() {
+    let berth = TestBerth::start().await;
+    standard_registries(&berth).await;
+    let registry = Registry::admin(&berth);
+    let honest = vec![1u8; 256 * 1024];
+    let forged = vec![2u8; 256 * 1024];
+    let start = registry.request(Method::POST, "/v2/apps/race/blobs/uploads/").send().await.unwrap();
+    let location = start.headers()["location"].to_str().unwrap().to_string();
+
+    // The honest chunk is sent in two halves; the request stays open in between.
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(2);
+    let body = reqwest::Body::wrap_stream(futures_util::stream::unfold(receiver, |mut r| async move { r.recv().await.map(|c| (c, r)) }));
+    let first = registry
+        .request(Method::PATCH, &location)
+        .header("content-type", "application/octet-stream")
+        .header("content-range", format!("0-{}", 256 * 1024 - 1))
+        .header("content-length", (256 * 1024).to_string())
+        .body(body)
+        .send();
+    let meanwhile = async {
+        sender.send(Ok(honest[..128 * 1024].to_vec())).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        // A second writer goes for the same bytes: a PATCH, then a closing PUT.
+        let second = registry
+            .request(Method::PATCH, &location)
+            .header("content-type", "application/octet-stream")
+            .header("content-range", format!("0-{}", 256 * 1024 - 1))
+            .body(forged.clone())
+            .send()
+            .await
+            .unwrap();
+        let closing = registry
+            .request(Method::PUT, &format!("{location}?digest={}", sha256(&honest)))
+            .header("content-type", "application/octet-stream")
+            .body(forged.clone())
+            .send()
+            .await
+            .unwrap();
+        sender.send(Ok(honest[128 * 1024..].to_vec())).await.unwrap();
+        drop(sender);
+        (second.status(), closing.status())
+    };
+    let (first, (second, closing)) = tokio::join!(first, meanwhile);
+    assert_eq!(second, 416, "a second writer is refused while the first writes");
+    assert_eq!(closing, 416, "so is a closing PUT");
+    assert_eq!(first.unwrap().status(), 202);
+
+    let done = registry.request(Method::PUT, &format!("{location}?digest={}", sha256(&honest))).send().await.unwrap();
+    assert_eq!(done.status(), 201);
+    let pulled = registry.request(Method::GET, &format!("/v2/apps/race/blobs/{}", sha256(&honest))).send().await.unwrap();
+    assert_eq!(pulled.bytes().await.unwrap().to_vec(), honest, "the blob holds exactly the honest bytes");
+    assert_blob_store_consistent(&berth.data_dir);
+}

@@ -100,7 +100,12 @@ impl Services {
     ) -> Result<UploadState, Error> {
         let (_, upload) = self.upload_access(caller, name, id).await?;
         let expected = chunk_length(upload.size, range)?;
-        self.append(id, upload.size, expected, body, true).await
+        let token = self.hold_upload(id, upload.size).await?;
+        let result = self.append(id, upload.size, expected, body, Some(&token)).await;
+        if result.is_err() {
+            self.release_upload(id, &token).await;
+        }
+        result
     }
 
     /// `PUT …/uploads/<id>?digest=`: appends the body (if any; with `range`, it must
@@ -117,16 +122,12 @@ impl Services {
     ) -> Result<Digest, Error> {
         let (access, upload) = self.upload_access(caller, name, id).await?;
         let expected = chunk_length(upload.size, range)?;
-        // The final bytes are written without moving the record on: claiming the
-        // record below both checks that no other request moved it meanwhile and
-        // removes it, in one statement.
+        // The finishing request claims the upload's record (removing it) before it
+        // learns the digest: from then on nobody else can write into the upload.
         let (size, tail, actual) = self.closing_bytes(id, upload.size, expected, body, digest.algorithm()).await?;
         if actual != *digest {
             self.discard_upload(id).await;
             return Err(Error::DigestInvalid(format!("the content's digest is {actual}, not {digest}")));
-        }
-        if !self.db.claim_upload(id, upload.size).await? {
-            return Err(Error::RangeInvalid("the upload was changed by another request".to_string()));
         }
         let result = self.place_blob(&access, name, id, digest, size, tail).await;
         if result.is_err() {
@@ -187,10 +188,38 @@ impl Services {
         Ok((access, upload))
     }
 
-    /// Writes `body` at `offset`, keeps the running hash when it can, and (with
-    /// `advance`) moves the upload's record on. `expected` is the length the client
-    /// announced for this chunk.
-    async fn append(&self, id: &str, offset: i64, expected: Option<u64>, body: ByteStream, advance: bool) -> Result<UploadState, Error> {
+    /// Takes the upload, standing at `size`, for this request alone to write into.
+    /// Two writers at once would interleave their bytes in the file while each hashed
+    /// only its own; the second is refused instead.
+    async fn hold_upload(&self, id: &str, size: i64) -> Result<String, Error> {
+        let token = new_upload_id();
+        let now = now_ms();
+        if !self.db.lock_upload(id, size, &token, now, now + UPLOAD_HOLD_MS).await? {
+            return Err(Error::RangeInvalid("another request is writing into this upload, or it has moved on".to_string()));
+        }
+        Ok(token)
+    }
+
+    /// Lets go of an upload whose write failed, so the client can resume it.
+    async fn release_upload(&self, id: &str, token: &str) {
+        if let Err(err) = self.db.unlock_upload(id, token).await {
+            tracing::warn!(error = %err, "could not release an upload");
+        }
+    }
+
+    /// Removes the upload's record for the request finishing it, if it still stands at
+    /// `size` and nobody else is writing into it (`token`: this request's own hold).
+    async fn claim_upload(&self, id: &str, size: i64, token: Option<&str>) -> Result<(), Error> {
+        match self.db.claim_upload(id, size, token, now_ms()).await? {
+            true => Ok(()),
+            false => Err(Error::RangeInvalid("another request is writing into this upload, or it has moved on".to_string())),
+        }
+    }
+
+    /// Writes `body` at `offset` and keeps the running hash when it can; with
+    /// `advance` (the caller's hold on the upload) moves the upload's record on.
+    /// `expected` is the length the client announced for this chunk.
+    async fn append(&self, id: &str, offset: i64, expected: Option<u64>, body: ByteStream, advance: Option<&str>) -> Result<UploadState, Error> {
         let hasher = Arc::new(Mutex::new(self.upload_hashes.take(id, offset)));
         let written = self
             .blobs
@@ -199,8 +228,10 @@ impl Services {
             .map_err(|err| interrupted("upload write failed", err))?;
         check_announced_length(expected, written)?;
         let size = offset + written as i64;
-        if advance && !self.db.advance_upload(id, offset, size, now_ms()).await? {
-            return Err(Error::RangeInvalid("the upload was changed by another request".to_string()));
+        if let Some(token) = advance {
+            if !self.db.advance_upload(id, offset, size, token, now_ms()).await? {
+                return Err(Error::RangeInvalid("the upload was cancelled or taken over while this chunk was written".to_string()));
+            }
         }
         if let Some(h) = hasher.lock().unwrap().take() {
             self.upload_hashes.put(id, size, h);
@@ -208,10 +239,10 @@ impl Services {
         Ok(UploadState { id: id.to_string(), size })
     }
 
-    /// Takes in a closing PUT's body: the upload's final size, the bytes still to be
-    /// written (by the commit itself), and the digest of the whole upload. A short
-    /// body is hashed in memory and handed back to be written with the commit; a long
-    /// one is written first, as a PATCH would be.
+    /// Takes in a closing PUT's body and claims the upload: the upload's final size,
+    /// the bytes still to be written (by the commit itself), and the digest of the
+    /// whole upload. A short body is hashed in memory and handed back to be written
+    /// with the commit; a long one is written first, under a hold, as a PATCH is.
     async fn closing_bytes(
         &self,
         id: &str,
@@ -221,12 +252,16 @@ impl Services {
         algorithm: Algorithm,
     ) -> Result<(i64, Bytes, Digest), Error> {
         let Some(body) = body else {
+            self.claim_upload(id, size, None).await?;
             return Ok((size, Bytes::new(), self.upload_digest(id, size, algorithm).await?));
         };
         let (short, body) = read_if_short(body).await?;
+        if let Some(tail) = &short {
+            check_announced_length(expected, tail.len() as u64)?;
+        }
         let hasher = short.as_ref().and_then(|_| self.running_hash(id, size, algorithm));
         if let (Some(tail), Some(mut hasher)) = (&short, hasher) {
-            check_announced_length(expected, tail.len() as u64)?;
+            self.claim_upload(id, size, None).await?;
             hasher.update(tail);
             return Ok((size + tail.len() as i64, tail.clone(), hasher.finish()));
         }
@@ -234,8 +269,16 @@ impl Services {
             Some(tail) => Box::pin(futures_util::stream::iter([Ok(tail)])) as ByteStream,
             None => body,
         };
-        let size = self.append(id, size, expected, body, false).await?.size;
-        Ok((size, Bytes::new(), self.upload_digest(id, size, algorithm).await?))
+        let token = self.hold_upload(id, size).await?;
+        let written = match self.append(id, size, expected, body, None).await {
+            Ok(written) => written.size,
+            Err(err) => {
+                self.release_upload(id, &token).await;
+                return Err(err);
+            }
+        };
+        self.claim_upload(id, size, Some(&token)).await?;
+        Ok((written, Bytes::new(), self.upload_digest(id, written, algorithm).await?))
     }
 
     /// The hash of the upload's first `size` bytes so far, if one is at hand without
@@ -279,6 +322,9 @@ impl Services {
         Ok(stale.len())
     }
 }
+
+/// How long a writer's hold on an upload lasts if it dies without letting go.
+const UPLOAD_HOLD_MS: i64 = 60 * 60 * 1000;
 
 /// A closing body no longer than this is held in memory, hashed, and written with
 /// the commit; a longer one streams to disk first.
