@@ -221,6 +221,9 @@ impl Services {
     /// `expected` is the length the client announced for this chunk.
     async fn append(&self, id: &str, offset: i64, expected: Option<u64>, body: ByteStream, advance: Option<&str>) -> Result<UploadState, Error> {
         let hasher = Arc::new(Mutex::new(self.upload_hashes.take(id, offset)));
+        // The write must end while this request's hold lasts: past it, another writer
+        // may take the upload over, and two writers must never overlap.
+        let body = until_deadline(body, tokio::time::Instant::now() + WRITE_DEADLINE);
         let written = self
             .blobs
             .write_upload(id, offset as u64, hashed(body, hasher.clone()))
@@ -325,6 +328,20 @@ impl Services {
 
 /// How long a writer's hold on an upload lasts if it dies without letting go.
 const UPLOAD_HOLD_MS: i64 = 60 * 60 * 1000;
+/// How long one request may keep writing into an upload: well inside its hold.
+const WRITE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(55 * 60);
+
+/// Ends `body` with an error at `deadline`, however slowly its bytes still trickle in.
+fn until_deadline(body: ByteStream, deadline: tokio::time::Instant) -> ByteStream {
+    Box::pin(futures_util::stream::unfold(Some(body), move |body| async move {
+        let mut body = body?;
+        match tokio::time::timeout_at(deadline, body.next()).await {
+            Ok(Some(item)) => Some((item, Some(body))),
+            Ok(None) => None,
+            Err(_) => Some((Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "the chunk took too long")), None)),
+        }
+    }))
+}
 
 /// A closing body no longer than this is held in memory, hashed, and written with
 /// the commit; a longer one streams to disk first.
@@ -386,3 +403,25 @@ fn chunk_length(upload_size: i64, range: Option<(u64, u64)>) -> Result<Option<u6
     }
     Ok(Some(end - start + 1))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_body_still_trickling_at_its_deadline_ends_with_an_error() {
+        let trickle: ByteStream = Box::pin(
+            futures_util::stream::iter([Ok(Bytes::from_static(b"first"))]).chain(futures_util::stream::pending()),
+        );
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(50);
+        let items: Vec<_> = until_deadline(trickle, deadline).collect().await;
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].as_ref().unwrap().as_ref(), b"first");
+        assert_eq!(items[1].as_ref().unwrap_err().kind(), std::io::ErrorKind::TimedOut);
+
+        let whole: ByteStream = Box::pin(futures_util::stream::iter([Ok(Bytes::from_static(b"all"))]));
+        let items: Vec<_> = until_deadline(whole, deadline).collect().await;
+        assert_eq!(items.len(), 1, "a body that ends in time passes through unchanged");
+    }
+}
+
