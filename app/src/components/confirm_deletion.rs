@@ -1,5 +1,5 @@
-//! The confirmation before deleting several things at once: it names every one of
-//! them, and the button says how many go.
+//! Deleting several things at once: the "Delete selected (n)" button above a table,
+//! and the confirmation that names every one of them and says how many go.
 
 use crate::components::modal::Modal;
 use leptos::prelude::*;
@@ -44,5 +44,24 @@ pub fn ConfirmDeletion(
                 </button>
             </div>
         </Modal>
+    }
+}
+
+/// "Delete selected (n)", disabled while nothing is selected.
+#[component]
+pub fn DeleteSelectedButton(
+    #[prop(into)] count: Signal<usize>,
+    /// Opens the confirmation (after noting what is to go, if the page needs to).
+    on_click: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="button danger-outline"
+            disabled=move || count.get() == 0
+            on:click=move |_| on_click.run(())
+        >
+            {move || format!("Delete selected ({})", count.get())}
+        </button>
     }
 }

@@ -5,7 +5,7 @@
 //! schedule, and the log of its runs.
 
 use crate::components::lock::LockIcon;
-use crate::components::confirm_deletion::ConfirmDeletion;
+use crate::components::confirm_deletion::{ConfirmDeletion, DeleteSelectedButton};
 use crate::components::notice::{ErrorNotice, SuccessNotice};
 use crate::domain::cleanup::CleanupForm;
 use crate::domain::time::human_bytes;
@@ -140,17 +140,13 @@ fn Cleanup(registry: String) -> impl IntoView {
                                 <div class="section-header">
                                     <h2 id="preview-title">"Preview"</h2>
                                     <div class="header-actions">
-                                        <button
-                                            type="button"
-                                            class="button danger-outline"
-                                            disabled=move || selected.with(BTreeSet::is_empty)
-                                            on:click=move |_| {
+                                        <DeleteSelectedButton
+                                            count=Signal::derive(move || selected.with(BTreeSet::len))
+                                            on_click=Callback::new(move |()| {
                                                 to_delete.set(selected.get_untracked().into_iter().collect());
                                                 confirming.set(true);
-                                            }
-                                        >
-                                            {move || format!("Delete selected ({})", selected.with(BTreeSet::len))}
-                                        </button>
+                                            })
+                                        />
                                         <button
                                             type="button"
                                             class="button danger"

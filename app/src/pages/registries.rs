@@ -1,7 +1,7 @@
 //! A workspace's registries: filter, sort, page, select several and delete them
 //! after one confirmation, and create a new one.
 
-use crate::components::confirm_deletion::ConfirmDeletion;
+use crate::components::confirm_deletion::{ConfirmDeletion, DeleteSelectedButton};
 use crate::components::notice::{ErrorNotice, SuccessNotice};
 use crate::components::pager::Pager;
 use crate::components::shell::use_current_user;
@@ -142,14 +142,10 @@ fn RegistryTable(registries: Vec<RegistrySummary>, manage: bool, delete: ServerA
             {manage
                 .then(|| {
                     view! {
-                        <button
-                            type="button"
-                            class="button danger-outline"
-                            disabled=move || selected.with(Vec::is_empty)
-                            on:click=move |_| confirming.set(true)
-                        >
-                            {move || format!("Delete selected ({})", selected.with(Vec::len))}
-                        </button>
+                        <DeleteSelectedButton
+                            count=Signal::derive(move || selected.with(Vec::len))
+                            on_click=Callback::new(move |()| confirming.set(true))
+                        />
                     }
                 })}
         </div>

@@ -3,7 +3,7 @@
 
 use crate::components::copy::{CopyBlock, CopyButton};
 use crate::components::lock::LockIcon;
-use crate::components::confirm_deletion::ConfirmDeletion;
+use crate::components::confirm_deletion::{ConfirmDeletion, DeleteSelectedButton};
 use crate::components::modal::Modal;
 use crate::components::notice::{ErrorNotice, SuccessNotice};
 use crate::components::pager::Pager;
@@ -193,14 +193,10 @@ fn Tags(
                 {manage
                     .then(|| {
                         view! {
-                            <button
-                                type="button"
-                                class="button danger-outline"
-                                disabled=move || selected.with(Vec::is_empty)
-                                on:click=move |_| confirming.set(true)
-                            >
-                                {move || format!("Delete selected ({})", selected.with(Vec::len))}
-                            </button>
+                            <DeleteSelectedButton
+                                count=Signal::derive(move || selected.with(Vec::len))
+                                on_click=Callback::new(move |()| confirming.set(true))
+                            />
                         }
                     })}
             </div>
