@@ -6,6 +6,7 @@ use crate::services::image_graph::{RegistryGraph, RepositoryGraph};
 use app::domain::Error;
 use app::domain::cleanup::TagFact;
 use sqlx::Row;
+use std::collections::HashSet;
 
 /// Every repository of the registry (`ALL_REPOSITORIES`), or just one.
 pub const ALL_REPOSITORIES: i64 = 0;
@@ -54,6 +55,22 @@ impl Db {
             })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(internal("decode manifests"))
+    }
+
+    /// The digests of a repository that a tag names or an index lists.
+    pub async fn tagged_or_listed_digests(&self, repository_id: i64) -> Result<HashSet<String>, Error> {
+        sqlx::query(
+            "SELECT manifest_digest AS digest FROM tags WHERE repository_id = $1
+             UNION SELECT child_digest FROM manifest_references WHERE repository_id = $1 AND kind = 'manifest'",
+        )
+        .bind(repository_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal("list digests in use"))?
+        .iter()
+        .map(|row| row.try_get("digest"))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(internal("decode digests in use"))
     }
 
     /// The manifests, their references and tags of a registry (or of one repository

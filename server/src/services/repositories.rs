@@ -59,16 +59,14 @@ impl Services {
     pub async fn list_untagged_images(&self, caller: &Caller, name: &RepositoryName) -> Result<Vec<UntaggedImage>, Error> {
         let access = self.repository_access(caller, name, Action::Pull).await?;
         let repository = access.repository()?;
-        let graph = self.db.image_graph(access.registry.id, repository.id).await?;
-        let Some(images) = graph.repositories.get(&repository.id) else { return Ok(Vec::new()) };
-        let tagged: HashSet<&str> = images.tags.values().map(String::as_str).collect();
-        let listed: HashSet<&str> = images.manifests.values().flat_map(|m| m.children.iter().map(String::as_str)).collect();
         let summaries = self.db.manifest_summaries(repository.id).await?;
+        let in_use = self.db.tagged_or_listed_digests(repository.id).await?;
+        let present: HashSet<&str> = summaries.iter().map(|m| m.digest.as_str()).collect();
         let shown: HashSet<String> = summaries
             .iter()
             .filter(|m| {
-                let is_referrer = m.subject_digest.as_deref().is_some_and(|s| images.manifests.contains_key(s));
-                !tagged.contains(m.digest.as_str()) && !listed.contains(m.digest.as_str()) && !is_referrer
+                let is_referrer = m.subject_digest.as_deref().is_some_and(|s| present.contains(s));
+                !in_use.contains(&m.digest) && !is_referrer
             })
             .map(|m| m.digest.clone())
             .collect();

@@ -195,7 +195,7 @@ impl Services {
         let token = new_upload_id();
         let now = now_ms();
         if !self.db.lock_upload(id, size, &token, now, now + UPLOAD_HOLD_MS).await? {
-            return Err(Error::RangeInvalid("another request is writing into this upload, or it has moved on".to_string()));
+            return Err(busy());
         }
         Ok(token)
     }
@@ -212,7 +212,7 @@ impl Services {
     async fn claim_upload(&self, id: &str, size: i64, token: Option<&str>) -> Result<(), Error> {
         match self.db.claim_upload(id, size, token, now_ms()).await? {
             true => Ok(()),
-            false => Err(Error::RangeInvalid("another request is writing into this upload, or it has moved on".to_string())),
+            false => Err(busy()),
         }
     }
 
@@ -362,7 +362,11 @@ async fn read_if_short(mut body: ByteStream) -> Result<(Option<Bytes>, ByteStrea
     }
     let short = match held.len() {
         1 => held.pop().and_then(Result::ok).unwrap_or_default(),
-        _ => held.into_iter().flatten().flatten().collect::<Vec<u8>>().into(),
+        _ => {
+            let mut joined = bytes::BytesMut::with_capacity(len);
+            held.iter().flatten().for_each(|chunk| joined.extend_from_slice(chunk));
+            joined.freeze()
+        }
     };
     Ok((Some(short), Box::pin(futures_util::stream::empty())))
 }
@@ -380,6 +384,11 @@ pub(crate) fn storage(context: &'static str) -> impl Fn(std::io::Error) -> Error
 fn interrupted(context: &'static str, err: std::io::Error) -> Error {
     tracing::warn!(error = %err, "{context}");
     Error::SizeInvalid("the upload was interrupted; resume from the reported range".to_string())
+}
+
+/// Another request holds the upload, or moved it on: the client asks for its range.
+fn busy() -> Error {
+    Error::RangeInvalid("another request is writing into this upload, or it has moved on".to_string())
 }
 
 /// A chunk must be as long as its `Content-Range` said.
