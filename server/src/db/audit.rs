@@ -48,7 +48,7 @@ impl Db {
         .bind(record.detail)
         .bind(record.client_addr)
         .bind(record.at)
-        .execute(self.pool())
+        .execute(&mut *self.write().await?)
         .await
         .map(|_| ())
         .map_err(internal("insert audit entry"))
@@ -63,7 +63,7 @@ impl Db {
         .bind(workspace_id)
         .bind(limit)
         .bind(offset)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await
         .map_err(internal("list audit"))?;
         let entries = rows
@@ -84,7 +84,7 @@ impl Db {
             .map_err(internal("decode audit"))?;
         let total = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE workspace_id = $1")
             .bind(workspace_id)
-            .fetch_one(self.pool())
+            .fetch_one(&mut *self.read().await?)
             .await
             .and_then(|row| row.try_get::<i64, _>("n"))
             .map_err(internal("count audit"))?;

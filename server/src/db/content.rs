@@ -4,7 +4,7 @@
 use super::{internal, Db};
 use app::domain::Error;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Connection, Row};
 
 #[derive(Debug, Clone)]
 pub struct RepositoryRecord {
@@ -84,7 +84,7 @@ impl Db {
         sqlx::query(&format!("SELECT {REPOSITORY_COLUMNS} FROM repositories WHERE registry_id = $1 AND name = $2"))
             .bind(registry_id)
             .bind(name)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.read().await?)
             .await
             .and_then(|row| row.as_ref().map(repository).transpose())
             .map_err(internal("find repository"))
@@ -100,7 +100,7 @@ impl Db {
         .bind(registry_id)
         .bind(name)
         .bind(now)
-        .execute(self.pool())
+        .execute(&mut *self.write().await?)
         .await
         .map_err(internal("create repository"))?;
         self.find_repository(registry_id, name).await?.ok_or(Error::Internal)
@@ -110,7 +110,7 @@ impl Db {
     pub async fn blob_size(&self, digest: &str) -> Result<Option<i64>, Error> {
         let row = sqlx::query("SELECT size FROM blobs WHERE digest = $1")
             .bind(digest)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.read().await?)
             .await
             .map_err(internal("find blob"))?;
         row.map(|r| r.try_get::<i64, _>("size")).transpose().map_err(internal("decode blob size"))
@@ -124,7 +124,7 @@ impl Db {
         )
         .bind(registry_id)
         .bind(digest)
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *self.read().await?)
         .await
         .map(|row| row.is_some())
         .map_err(internal("find blob in registry"))
@@ -141,7 +141,7 @@ impl Db {
         .bind(digest)
         .bind(size)
         .bind(now)
-        .execute(self.pool())
+        .execute(&mut *self.write().await?)
         .await
         .map(|_| ())
         .map_err(internal("touch blob"))
@@ -152,7 +152,7 @@ impl Db {
         sqlx::query("UPDATE blobs SET touched_at = $1 WHERE digest = $2")
             .bind(now)
             .bind(digest)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|r| r.rows_affected() > 0)
             .map_err(internal("retouch blob"))
@@ -169,7 +169,7 @@ impl Db {
         )
         .bind(before)
         .bind(limit)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await
         .and_then(|rows| rows.iter().map(|r| Ok((r.try_get("digest")?, r.try_get("size")?))).collect())
         .map_err(internal("find unreferenced blobs"))
@@ -184,7 +184,7 @@ impl Db {
         )
         .bind(digest)
         .bind(before)
-        .execute(self.pool())
+        .execute(&mut *self.write().await?)
         .await
         .map(|r| r.rows_affected() > 0)
         .map_err(internal("forget blob"))
@@ -195,9 +195,17 @@ impl Db {
     }
 
     pub async fn link_blob(&self, repository_id: i64, digest: &str, now: i64) -> Result<(), Error> {
-        let mut tx = self.pool().begin().await.map_err(internal("begin link blob"))?;
-        link(&mut tx, repository_id, digest, now).await?;
-        tx.commit().await.map_err(internal("commit link blob"))
+        sqlx::query(
+            "INSERT INTO repository_blobs (repository_id, digest, linked_at) VALUES ($1, $2, $3)
+             ON CONFLICT (repository_id, digest) DO NOTHING",
+        )
+        .bind(repository_id)
+        .bind(digest)
+        .bind(now)
+        .execute(&mut *self.write().await?)
+        .await
+        .map(|_| ())
+        .map_err(internal("link blob"))
     }
 
     /// Removes the blob from a repository; false if it was not linked there.
@@ -205,7 +213,7 @@ impl Db {
         sqlx::query("DELETE FROM repository_blobs WHERE repository_id = $1 AND digest = $2")
             .bind(repository_id)
             .bind(digest)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|r| r.rows_affected() > 0)
             .map_err(internal("unlink blob"))
@@ -225,7 +233,7 @@ impl Db {
             for digest in chunk {
                 query = query.bind(digest);
             }
-            let rows = query.fetch_all(self.pool()).await.map_err(internal("find linked blobs"))?;
+            let rows = query.fetch_all(&mut *self.read().await?).await.map_err(internal("find linked blobs"))?;
             for row in rows {
                 linked.insert(row.try_get::<String, _>("digest").map_err(internal("decode linked blob"))?);
             }
@@ -240,7 +248,7 @@ impl Db {
             let found = sqlx::query("SELECT 1 AS found FROM manifests WHERE repository_id = $1 AND digest = $2")
                 .bind(repository_id)
                 .bind(digest)
-                .fetch_optional(self.pool())
+                .fetch_optional(&mut *self.read().await?)
                 .await
                 .map_err(internal("find manifest"))?;
             if found.is_none() {
@@ -253,7 +261,8 @@ impl Db {
     /// Stores a manifest, what it references and (if given) points the tag at it, in
     /// one transaction.
     pub async fn put_manifest(&self, new: NewManifest<'_>) -> Result<(), Error> {
-        let mut tx = self.pool().begin().await.map_err(internal("begin put manifest"))?;
+        let mut conn = self.write().await?;
+        let mut tx = conn.begin().await.map_err(internal("begin put manifest"))?;
         let inserted = sqlx::query(
             "INSERT INTO manifests (repository_id, digest, media_type, artifact_type, size, content, subject_digest,
                                     config_digest, annotations, pushed_at, image_size, platform)
@@ -318,7 +327,7 @@ impl Db {
         sqlx::query(&format!("SELECT {MANIFEST_COLUMNS} FROM manifests WHERE repository_id = $1 AND digest = $2"))
             .bind(repository_id)
             .bind(digest)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.read().await?)
             .await
             .and_then(|row| row.as_ref().map(manifest).transpose())
             .map_err(internal("find manifest"))
@@ -328,7 +337,7 @@ impl Db {
         let row = sqlx::query("SELECT manifest_digest FROM tags WHERE repository_id = $1 AND name = $2")
             .bind(repository_id)
             .bind(tag)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.read().await?)
             .await
             .map_err(internal("resolve tag"))?;
         row.map(|r| r.try_get::<String, _>("manifest_digest")).transpose().map_err(internal("decode tag"))
@@ -336,7 +345,8 @@ impl Db {
 
     /// Deletes a manifest and every tag pointing at it; false if there was none.
     pub async fn delete_manifest(&self, repository_id: i64, digest: &str) -> Result<bool, Error> {
-        let mut tx = self.pool().begin().await.map_err(internal("begin delete manifest"))?;
+        let mut conn = self.write().await?;
+        let mut tx = conn.begin().await.map_err(internal("begin delete manifest"))?;
         sqlx::query("DELETE FROM tags WHERE repository_id = $1 AND manifest_digest = $2")
             .bind(repository_id)
             .bind(digest)
@@ -357,7 +367,7 @@ impl Db {
         sqlx::query("DELETE FROM tags WHERE repository_id = $1 AND name = $2")
             .bind(repository_id)
             .bind(tag)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|r| r.rows_affected() > 0)
             .map_err(internal("delete tag"))
@@ -375,7 +385,7 @@ impl Db {
             .bind(repository_id)
             .bind(last.unwrap_or(""))
             .bind(limit)
-            .fetch_one(self.pool())
+            .fetch_one(&mut *self.read().await?)
             .await
             .and_then(|row| row.try_get("names"))
             .map_err(internal("list tags"))?;
@@ -387,7 +397,7 @@ impl Db {
     pub async fn count_tags(&self, repository_id: i64) -> Result<i64, Error> {
         sqlx::query("SELECT COUNT(*) AS n FROM tags WHERE repository_id = $1")
             .bind(repository_id)
-            .fetch_one(self.pool())
+            .fetch_one(&mut *self.read().await?)
             .await
             .and_then(|row| row.try_get("n"))
             .map_err(internal("count tags"))
@@ -400,7 +410,7 @@ impl Db {
         ))
         .bind(repository_id)
         .bind(digest)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await
         .and_then(|rows| rows.iter().map(manifest).collect())
         .map_err(internal("list referrers"))
@@ -416,7 +426,7 @@ impl Db {
              ORDER BY full_name",
         )
         .bind(last.unwrap_or(""))
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await
         .map_err(internal("catalog"))?;
         let mut names = Vec::new();
@@ -437,7 +447,7 @@ impl Db {
             .bind(count)
             .bind(at)
             .bind(repository_id)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map_err(internal("count repository pulls"))?;
         if let Some(tag) = tag {
@@ -446,26 +456,12 @@ impl Db {
                 .bind(at)
                 .bind(repository_id)
                 .bind(tag)
-                .execute(self.pool())
+                .execute(&mut *self.write().await?)
                 .await
                 .map_err(internal("count tag pulls"))?;
         }
         Ok(())
     }
-}
-
-async fn link(tx: &mut Transaction<'_, Any>, repository_id: i64, digest: &str, now: i64) -> Result<(), Error> {
-    sqlx::query(
-        "INSERT INTO repository_blobs (repository_id, digest, linked_at) VALUES ($1, $2, $3)
-         ON CONFLICT (repository_id, digest) DO NOTHING",
-    )
-    .bind(repository_id)
-    .bind(digest)
-    .bind(now)
-    .execute(&mut **tx)
-    .await
-    .map(|_| ())
-    .map_err(internal("link blob"))
 }
 
 /// A repository with the numbers the console and the API list.
@@ -502,7 +498,7 @@ impl Db {
     pub async fn list_repositories(&self, registry_id: i64) -> Result<Vec<RepositoryUsage>, Error> {
         let repositories = sqlx::query(&format!("SELECT {REPOSITORY_COLUMNS} FROM repositories WHERE registry_id = $1 ORDER BY name"))
             .bind(registry_id)
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.read().await?)
             .await
             .and_then(|rows| rows.iter().map(repository).collect::<Result<Vec<_>, _>>())
             .map_err(internal("list repositories"))?;
@@ -510,7 +506,7 @@ impl Db {
         for repository in repositories {
             let tags = sqlx::query("SELECT COUNT(*) AS n FROM tags WHERE repository_id = $1")
                 .bind(repository.id)
-                .fetch_one(self.pool())
+                .fetch_one(&mut *self.read().await?)
                 .await
                 .and_then(|r| r.try_get::<i64, _>("n"))
                 .map_err(internal("count tags"))?;
@@ -527,7 +523,7 @@ impl Db {
                 SELECT child_digest FROM manifest_references WHERE repository_id = $1 AND kind = 'blob')",
         )
         .bind(repository_id)
-        .fetch_one(self.pool())
+        .fetch_one(&mut *self.read().await?)
         .await
         .and_then(|r| r.try_get::<i64, _>("total"))
         .map_err(internal("repository size"))
@@ -544,7 +540,7 @@ impl Db {
                     (SELECT MAX(last_push_at) FROM repositories WHERE registry_id = $1) AS last_push_at",
         )
         .bind(registry_id)
-        .fetch_one(self.pool())
+        .fetch_one(&mut *self.read().await?)
         .await
         .map_err(internal("registry usage"))?;
         let get = |name| row.try_get::<i64, _>(name);
@@ -565,7 +561,7 @@ impl Db {
              WHERE t.repository_id = $1 ORDER BY t.name",
         )
         .bind(repository_id)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await
         .map_err(internal("list tag records"))?;
         rows.iter()
@@ -589,7 +585,7 @@ impl Db {
         let row = sqlx::query("SELECT COALESCE(image_size, 0) AS size FROM manifests WHERE repository_id = $1 AND digest = $2")
             .bind(repository_id)
             .bind(digest)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.read().await?)
             .await
             .map_err(internal("manifest image size"))?;
         row.map(|r| r.try_get::<i64, _>("size")).transpose().map(Option::unwrap_or_default).map_err(internal("decode size"))
@@ -604,7 +600,7 @@ impl Db {
         ))
         .bind(repository_id)
         .bind(digest)
-        .fetch_one(self.pool())
+        .fetch_one(&mut *self.read().await?)
         .await
         .and_then(|r| r.try_get::<i64, _>("total"))
         .map_err(internal("manifest size"))
@@ -614,7 +610,7 @@ impl Db {
     pub async fn delete_repository(&self, repository_id: i64) -> Result<(), Error> {
         sqlx::query("DELETE FROM repositories WHERE id = $1")
             .bind(repository_id)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|_| ())
             .map_err(internal("delete repository"))
@@ -626,7 +622,7 @@ impl Db {
         let row = sqlx::query("SELECT name, manifest_digest, pushed_at, pulls, last_pulled_at FROM tags WHERE repository_id = $1 AND name = $2")
             .bind(repository_id)
             .bind(name)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.read().await?)
             .await
             .map_err(internal("find tag"))?;
         let Some(row) = row else { return Ok(None) };
@@ -684,7 +680,7 @@ impl Db {
         .bind(user_id)
         .bind(tag.unwrap_or(""))
         .bind(digest.unwrap_or(""))
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *self.read().await?)
         .await
         .map_err(internal("lookup manifest"))?;
         let Some(row) = row else { return Ok(None) };
@@ -726,7 +722,7 @@ impl Db {
              FROM repositories repo JOIN registries reg ON reg.id = repo.registry_id WHERE repo.id = $1",
         )
         .bind(repository_id)
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *self.read().await?)
         .await
         .map_err(internal("read immutability"))?
         .map(|row| row.try_get::<i64, _>("immutable").map(|v| v != 0))
@@ -740,7 +736,7 @@ impl Db {
         sqlx::query("UPDATE repositories SET immutable_tags = $1 WHERE id = $2")
             .bind(immutable.map(i64::from))
             .bind(repository_id)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|_| ())
             .map_err(internal("set immutability"))
@@ -750,7 +746,7 @@ impl Db {
         sqlx::query("UPDATE registries SET immutable_tags_default = $1 WHERE id = $2")
             .bind(i64::from(immutable))
             .bind(registry_id)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|_| ())
             .map_err(internal("set immutability default"))
@@ -761,7 +757,7 @@ impl Db {
         sqlx::query("SELECT name FROM tags WHERE repository_id = $1 AND manifest_digest = $2 ORDER BY name")
             .bind(repository_id)
             .bind(digest)
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.read().await?)
             .await
             .and_then(|rows| rows.iter().map(|r| r.try_get::<String, _>("name")).collect())
             .map_err(internal("tags of manifest"))
@@ -772,7 +768,7 @@ impl Db {
     pub async fn repository_descriptions(&self, repository_id: i64) -> Result<(String, String), Error> {
         let row = sqlx::query("SELECT short_description, description FROM repositories WHERE id = $1")
             .bind(repository_id)
-            .fetch_one(self.pool())
+            .fetch_one(&mut *self.read().await?)
             .await
             .map_err(internal("read descriptions"))?;
         Ok((
@@ -786,7 +782,7 @@ impl Db {
             .bind(short)
             .bind(full)
             .bind(repository_id)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|_| ())
             .map_err(internal("set descriptions"))
@@ -807,7 +803,7 @@ impl Db {
             )
             .bind(registry_id)
             .bind(digest)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.read().await?)
             .await
             .map_err(internal("new bytes"))?;
             if let Some(row) = row {

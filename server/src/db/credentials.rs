@@ -73,7 +73,7 @@ impl Db {
         .bind(token_hash)
         .bind(record.created_at)
         .bind(record.expires_at)
-        .execute(self.pool())
+        .execute(&mut *self.write().await?)
         .await
         .map(|_| ())
         .map_err(internal("insert token"))
@@ -82,7 +82,7 @@ impl Db {
     pub async fn find_token_by_hash(&self, token_hash: &str) -> Result<Option<TokenRecord>, Error> {
         sqlx::query(&format!("SELECT {TOKEN_COLUMNS} FROM personal_access_tokens WHERE token_hash = $1"))
             .bind(token_hash)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.read().await?)
             .await
             .and_then(|row| row.as_ref().map(token).transpose())
             .map_err(internal("find token"))
@@ -91,7 +91,7 @@ impl Db {
     pub async fn list_tokens(&self, user_id: i64) -> Result<Vec<TokenRecord>, Error> {
         sqlx::query(&format!("SELECT {TOKEN_COLUMNS} FROM personal_access_tokens WHERE user_id = $1 ORDER BY created_at DESC"))
             .bind(user_id)
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.read().await?)
             .await
             .and_then(|rows| rows.iter().map(token).collect())
             .map_err(internal("list tokens"))
@@ -102,7 +102,7 @@ impl Db {
         sqlx::query("DELETE FROM personal_access_tokens WHERE id = $1 AND user_id = $2")
             .bind(id)
             .bind(user_id)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|r| r.rows_affected() > 0)
             .map_err(internal("delete token"))
@@ -115,7 +115,7 @@ impl Db {
         .bind(now)
         .bind(id)
         .bind(now - LAST_USED_RESOLUTION_MS)
-        .execute(self.pool())
+        .execute(&mut *self.write().await?)
         .await
         .map(|_| ())
         .map_err(internal("touch token"))
@@ -133,7 +133,7 @@ impl Db {
         .bind(&record.secret_hash)
         .bind(record.created_at)
         .bind(record.expires_at)
-        .execute(self.pool())
+        .execute(&mut *self.write().await?)
         .await;
         match result {
             Ok(_) => Ok(()),
@@ -148,7 +148,7 @@ impl Db {
         sqlx::query(&format!("SELECT {ROBOT_COLUMNS} FROM robots WHERE registry_id = $1 AND name = $2"))
             .bind(registry_id)
             .bind(name)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.read().await?)
             .await
             .and_then(|row| row.as_ref().map(robot).transpose())
             .map_err(internal("find robot"))
@@ -158,7 +158,7 @@ impl Db {
         sqlx::query(&format!("SELECT {ROBOT_COLUMNS} FROM robots WHERE registry_id = $1 AND id = $2"))
             .bind(registry_id)
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.read().await?)
             .await
             .and_then(|row| row.as_ref().map(robot).transpose())
             .map_err(internal("find robot by id"))
@@ -167,7 +167,7 @@ impl Db {
     pub async fn list_robots(&self, registry_id: i64) -> Result<Vec<RobotRecord>, Error> {
         sqlx::query(&format!("SELECT {ROBOT_COLUMNS} FROM robots WHERE registry_id = $1 ORDER BY name"))
             .bind(registry_id)
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.read().await?)
             .await
             .and_then(|rows| rows.iter().map(robot).collect())
             .map_err(internal("list robots"))
@@ -177,7 +177,7 @@ impl Db {
         sqlx::query("DELETE FROM robots WHERE registry_id = $1 AND id = $2")
             .bind(registry_id)
             .bind(id)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|r| r.rows_affected() > 0)
             .map_err(internal("delete robot"))
@@ -187,7 +187,7 @@ impl Db {
         sqlx::query("UPDATE robots SET secret_hash = $1 WHERE id = $2")
             .bind(secret_hash)
             .bind(id)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|_| ())
             .map_err(internal("set robot secret"))
@@ -198,7 +198,7 @@ impl Db {
             .bind(now)
             .bind(id)
             .bind(now - LAST_USED_RESOLUTION_MS)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|_| ())
             .map_err(internal("touch robot"))
@@ -212,12 +212,12 @@ impl Db {
             .bind(name)
             .bind(fresh)
             .bind(super::now_ms())
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map_err(internal("create instance secret"))?;
         sqlx::query("SELECT value FROM instance_secrets WHERE name = $1")
             .bind(name)
-            .fetch_one(self.pool())
+            .fetch_one(&mut *self.write().await?)
             .await
             .and_then(|row| row.try_get::<String, _>("value"))
             .map_err(internal("read instance secret"))

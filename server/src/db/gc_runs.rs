@@ -31,12 +31,12 @@ impl Db {
         .bind(i64::from(dry_run))
         .bind(blobs_removed)
         .bind(bytes_reclaimed)
-        .execute(self.pool())
+        .execute(&mut *self.write().await?)
         .await
         .map_err(internal("record gc run"))?;
         sqlx::query("DELETE FROM gc_runs WHERE id NOT IN (SELECT id FROM gc_runs ORDER BY started_at DESC LIMIT $1)")
             .bind(RUNS_KEPT)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map_err(internal("trim gc runs"))?;
         Ok(())
@@ -49,7 +49,7 @@ impl Db {
              FROM gc_runs ORDER BY started_at DESC LIMIT $1",
         )
         .bind(limit)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await
         .map_err(internal("list gc runs"))?;
         rows.iter()

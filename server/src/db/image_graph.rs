@@ -38,7 +38,7 @@ impl Db {
              FROM manifests WHERE repository_id = $1 ORDER BY pushed_at, digest",
         )
         .bind(repository_id)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await
         .map_err(internal("list manifests"))?;
         rows.iter()
@@ -64,7 +64,7 @@ impl Db {
              UNION SELECT child_digest FROM manifest_references WHERE repository_id = $1 AND kind = 'manifest'",
         )
         .bind(repository_id)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await
         .map_err(internal("list digests in use"))?
         .iter()
@@ -83,7 +83,7 @@ impl Db {
         )
         .bind(registry_id)
         .bind(repository_id)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await
         .map_err(internal("load manifests"))?;
         for row in manifests {
@@ -100,7 +100,7 @@ impl Db {
         )
         .bind(registry_id)
         .bind(repository_id)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await
         .map_err(internal("load manifest references"))?;
         for row in references {
@@ -117,7 +117,7 @@ impl Db {
         )
         .bind(registry_id)
         .bind(repository_id)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await
         .map_err(internal("load tags"))?;
         for row in tags {
@@ -133,7 +133,7 @@ impl Db {
                  WHERE r.registry_id = $1 AND mr.kind = 'blob')",
         )
         .bind(registry_id)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await
         .map_err(internal("load blob sizes"))?;
         for row in sizes {
@@ -152,7 +152,7 @@ impl Db {
              WHERE r.registry_id = $1",
         )
         .bind(registry_id)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await
         .map_err(internal("list tag facts"))?;
         rows.iter()
@@ -178,7 +178,7 @@ impl Db {
             .bind(repository_id)
             .bind(tag)
             .bind(digest)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|r| r.rows_affected() > 0)
             .map_err(internal("delete tag"))
@@ -192,7 +192,7 @@ impl Db {
         )
         .bind(repository_id)
         .bind(digest)
-        .execute(self.pool())
+        .execute(&mut *self.write().await?)
         .await
         .map(|r| r.rows_affected() > 0)
         .map_err(internal("delete untagged manifest"))

@@ -4,6 +4,7 @@
 //! logged here and become `Error::Internal`; unique-key clashes become conflicts.
 
 pub mod audit;
+mod connections;
 pub mod content;
 pub mod credentials;
 pub mod gc_runs;
@@ -17,49 +18,25 @@ pub mod users;
 pub mod workspaces;
 
 use app::domain::Error;
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use connections::{Conn, Connections};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::{AnyPool, Executor};
 use std::borrow::Cow;
-use std::str::FromStr;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// `(version, description, sql)` for each file in `migrations/`, embedded by build.rs.
 const MIGRATIONS: &[(i64, &str, &str)] = include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
 #[derive(Clone)]
 pub struct Db {
-    pool: AnyPool,
+    connections: Arc<Connections>,
 }
 
 impl Db {
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
-        sqlx::any::install_default_drivers();
-        let options = AnyConnectOptions::from_str(url)?;
-        // A pooled SQLite connection is a file handle in this process: it cannot go
-        // stale, and pinging it before every statement doubled each statement's
-        // round trips to its worker thread. Network databases keep the check.
-        let is_sqlite = url.starts_with("sqlite:");
-        let pool = AnyPoolOptions::new()
-            .max_connections(8)
-            .test_before_acquire(!is_sqlite)
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(|conn, _meta| {
-                Box::pin(async move {
-                    if conn.backend_name() == "SQLite" {
-                        // WAL lets readers run beside the single writer; a writer waits
-                        // up to 5 s for another instead of failing at once.
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA synchronous = NORMAL").await?;
-                        conn.execute("PRAGMA foreign_keys = ON").await?;
-                        conn.execute("PRAGMA busy_timeout = 5000").await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await?;
-        Ok(Db { pool })
+        let connections = Arc::new(Connections::open(url).await?);
+        Connections::keep_healthy(&connections);
+        Ok(Db { connections })
     }
 
     /// Applies pending migrations (sqlx's `_sqlx_migrations` bookkeeping).
@@ -71,20 +48,30 @@ impl Db {
             })
             .collect();
         let migrator = Migrator { migrations: Cow::Owned(migrations), ignore_missing: false, locking: true, no_tx: false };
-        migrator.run(&self.pool).await
+        let mut conn = self.connections.write().await.map_err(sqlx::migrate::MigrateError::from)?;
+        migrator.run(&mut *conn).await
     }
 
-    pub fn pool(&self) -> &AnyPool {
-        &self.pool
+    /// A connection for statements that only read.
+    pub(crate) async fn read(&self) -> Result<Conn<'_>, Error> {
+        self.connections.read().await.map_err(internal("take a reading connection"))
+    }
+
+    /// The connection for statements and transactions that write.
+    pub(crate) async fn write(&self) -> Result<Conn<'_>, Error> {
+        self.connections.write().await.map_err(internal("take the writing connection"))
     }
 
     /// True when the database answers a trivial query.
     pub async fn is_reachable(&self) -> bool {
-        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+        match self.connections.read().await {
+            Ok(mut conn) => sqlx::query("SELECT 1").execute(&mut *conn).await.is_ok(),
+            Err(_) => false,
+        }
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
+        self.connections.close().await;
     }
 }
 

@@ -88,7 +88,7 @@ impl Db {
         .bind(new.visibility.as_str())
         .bind(new.description)
         .bind(new.now)
-        .execute(self.pool())
+        .execute(&mut *self.write().await?)
         .await;
         match result {
             Ok(_) => Ok(()),
@@ -102,7 +102,7 @@ impl Db {
     pub async fn find_registry(&self, name: &str) -> Result<Option<RegistryRecord>, Error> {
         sqlx::query(&format!("{SELECT} WHERE r.name = $1"))
             .bind(name)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.read().await?)
             .await
             .and_then(|row| row.as_ref().map(registry).transpose())
             .map_err(internal("find registry"))
@@ -140,7 +140,7 @@ impl Db {
         .bind(also.linked_blob.unwrap_or(""))
         .bind(also.upload.unwrap_or(""))
         .bind(also.tag.unwrap_or(""))
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *self.read().await?)
         .await
         .map_err(internal("find registry access"))?;
         let Some(row) = row else { return Ok(None) };
@@ -180,7 +180,7 @@ impl Db {
     pub async fn find_registry_by_id(&self, id: i64) -> Result<Option<RegistryRecord>, Error> {
         sqlx::query(&format!("{SELECT} WHERE r.id = $1"))
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.read().await?)
             .await
             .and_then(|row| row.as_ref().map(registry).transpose())
             .map_err(internal("find registry by id"))
@@ -189,7 +189,7 @@ impl Db {
     pub async fn list_registries(&self, workspace_id: i64) -> Result<Vec<RegistryRecord>, Error> {
         sqlx::query(&format!("{SELECT} WHERE r.workspace_id = $1 ORDER BY r.name"))
             .bind(workspace_id)
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.read().await?)
             .await
             .and_then(|rows| rows.iter().map(registry).collect())
             .map_err(internal("list registries"))
@@ -201,7 +201,7 @@ impl Db {
             .bind(description)
             .bind(now)
             .bind(id)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|_| ())
             .map_err(internal("update registry"))
@@ -211,7 +211,7 @@ impl Db {
     pub async fn delete_registry(&self, id: i64) -> Result<(), Error> {
         sqlx::query("DELETE FROM registries WHERE id = $1")
             .bind(id)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|_| ())
             .map_err(internal("delete registry"))
@@ -223,7 +223,7 @@ impl Db {
     /// caller may list.
     pub async fn registry_visibility(&self) -> Result<Vec<(i64, i64, bool)>, Error> {
         let rows = sqlx::query("SELECT id, workspace_id, visibility FROM registries")
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.read().await?)
             .await
             .map_err(internal("list registry visibility"))?;
         rows.iter()
@@ -240,7 +240,7 @@ impl Db {
         sqlx::query("UPDATE registries SET quota_bytes = $1 WHERE id = $2")
             .bind(quota)
             .bind(registry_id)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|_| ())
             .map_err(internal("set quota"))

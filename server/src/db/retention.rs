@@ -2,7 +2,7 @@
 
 use super::{Db, flag, internal};
 use app::domain::Error;
-use sqlx::Row;
+use sqlx::{Connection, Row};
 use sqlx::any::AnyRow;
 
 /// Runs kept per registry; older ones are dropped as new ones are recorded.
@@ -72,7 +72,7 @@ impl Db {
     pub async fn find_retention_policy(&self, registry_id: i64) -> Result<Option<RetentionPolicyRecord>, Error> {
         sqlx::query(&format!("{POLICY} WHERE registry_id = $1"))
             .bind(registry_id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.read().await?)
             .await
             .map_err(internal("find retention policy"))?
             .map(|row| policy(&row))
@@ -81,7 +81,8 @@ impl Db {
     }
 
     pub async fn save_retention_policy(&self, record: &RetentionPolicyRecord, now: i64) -> Result<(), Error> {
-        let mut tx = self.pool().begin().await.map_err(internal("begin save retention policy"))?;
+        let mut conn = self.write().await?;
+        let mut tx = conn.begin().await.map_err(internal("begin save retention policy"))?;
         sqlx::query("DELETE FROM retention_policies WHERE registry_id = $1")
             .bind(record.registry_id)
             .execute(&mut *tx)
@@ -108,7 +109,7 @@ impl Db {
     pub async fn due_retention_policies(&self, now: i64) -> Result<Vec<RetentionPolicyRecord>, Error> {
         sqlx::query(&format!("{POLICY} WHERE enabled = 1 AND next_run_at <= $1 ORDER BY next_run_at"))
             .bind(now)
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.read().await?)
             .await
             .and_then(|rows| rows.iter().map(policy).collect())
             .map_err(internal("due retention policies"))
@@ -121,7 +122,7 @@ impl Db {
             .bind(registry_id)
             .bind(seen)
             .bind(next)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|r| r.rows_affected() == 1)
             .map_err(internal("claim retention run"))
@@ -145,7 +146,7 @@ impl Db {
         .bind(record.bytes_freed)
         .bind(&record.tags)
         .bind(&record.error)
-        .execute(self.pool())
+        .execute(&mut *self.write().await?)
         .await
         .map_err(internal("record retention run"))?;
         sqlx::query(
@@ -154,7 +155,7 @@ impl Db {
         )
         .bind(record.registry_id)
         .bind(RUNS_KEPT)
-        .execute(self.pool())
+        .execute(&mut *self.write().await?)
         .await
         .map_err(internal("trim retention runs"))?;
         Ok(())
@@ -165,7 +166,7 @@ impl Db {
         sqlx::query(&format!("{RUN} WHERE registry_id = $1 ORDER BY started_at DESC LIMIT $2"))
             .bind(registry_id)
             .bind(limit)
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.read().await?)
             .await
             .and_then(|rows| rows.iter().map(run).collect())
             .map_err(internal("list retention runs"))

@@ -44,6 +44,10 @@ fn backend(err: sqlx::Error) -> session_store::Error {
     session_store::Error::Backend("session storage failed".to_string())
 }
 
+fn unavailable(_: Error) -> session_store::Error {
+    session_store::Error::Backend("session storage unavailable".to_string())
+}
+
 fn user_of(record: &Record) -> Option<i64> {
     record.data.get(SESSION_USER_KEY).and_then(|v| v.as_i64())
 }
@@ -59,7 +63,7 @@ impl SessionStore for DbSessionStore {
                 .bind(user_of(record))
                 .bind(&data)
                 .bind(to_ms(record.expiry_date))
-                .execute(self.db.pool())
+                .execute(&mut *self.db.write().await.map_err(unavailable)?)
                 .await;
             match result {
                 Ok(_) => return Ok(()),
@@ -79,7 +83,7 @@ impl SessionStore for DbSessionStore {
         .bind(user_of(record))
         .bind(&data)
         .bind(to_ms(record.expiry_date))
-        .execute(self.db.pool())
+        .execute(&mut *self.db.write().await.map_err(unavailable)?)
         .await
         .map(|_| ())
         .map_err(backend)
@@ -89,7 +93,7 @@ impl SessionStore for DbSessionStore {
         let row = sqlx::query("SELECT data, expires_at FROM sessions WHERE id_hash = $1 AND expires_at > $2")
             .bind(id_hash(id))
             .bind(now_ms())
-            .fetch_optional(self.db.pool())
+            .fetch_optional(&mut *self.db.read().await.map_err(unavailable)?)
             .await
             .map_err(backend)?;
         let Some(row) = row else { return Ok(None) };
@@ -104,7 +108,7 @@ impl SessionStore for DbSessionStore {
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
             .bind(id_hash(id))
-            .execute(self.db.pool())
+            .execute(&mut *self.db.write().await.map_err(unavailable)?)
             .await
             .map(|_| ())
             .map_err(backend)
@@ -116,7 +120,7 @@ impl Db {
     pub async fn delete_sessions_of_user(&self, user_id: i64) -> Result<u64, Error> {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|r| r.rows_affected())
             .map_err(internal("delete sessions of user"))
@@ -125,7 +129,7 @@ impl Db {
     pub async fn purge_expired_sessions(&self, now: i64) -> Result<u64, Error> {
         sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(now)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|r| r.rows_affected())
             .map_err(internal("purge expired sessions"))

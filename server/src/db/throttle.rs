@@ -17,7 +17,7 @@ impl Db {
     pub async fn throttle_remaining_ms(&self, key: &str, now: i64) -> Result<Option<i64>, Error> {
         let row = sqlx::query("SELECT locked_until FROM login_throttle WHERE throttle_key = $1")
             .bind(key)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.read().await?)
             .await
             .map_err(internal("read throttle"))?;
         let locked_until: i64 = match row {
@@ -43,7 +43,7 @@ impl Db {
         .bind(key)
         .bind(now)
         .bind(window_start)
-        .fetch_one(self.pool())
+        .fetch_one(&mut *self.write().await?)
         .await
         .and_then(|row| row.try_get("failures"))
         .map_err(internal("count throttle failure"))?;
@@ -57,7 +57,7 @@ impl Db {
         .bind(now + rule.lockout_ms)
         .bind(now)
         .bind(key)
-        .execute(self.pool())
+        .execute(&mut *self.write().await?)
         .await
         .map_err(internal("lock throttle key"))?;
         Ok(true)
@@ -66,7 +66,7 @@ impl Db {
     pub async fn throttle_clear(&self, key: &str) -> Result<(), Error> {
         sqlx::query("DELETE FROM login_throttle WHERE throttle_key = $1")
             .bind(key)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|_| ())
             .map_err(internal("clear throttle"))
@@ -76,7 +76,7 @@ impl Db {
     pub async fn throttle_purge(&self, older_than: i64) -> Result<u64, Error> {
         sqlx::query("DELETE FROM login_throttle WHERE window_started_at < $1 AND locked_until < $1")
             .bind(older_than)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|r| r.rows_affected())
             .map_err(internal("purge throttle"))

@@ -21,7 +21,7 @@ impl Db {
         .bind(registry_id)
         .bind(repository)
         .bind(now)
-        .execute(self.pool())
+        .execute(&mut *self.write().await?)
         .await
         .map(|_| ())
         .map_err(internal("insert upload"))
@@ -39,7 +39,7 @@ impl Db {
         .bind(now)
         .bind(id)
         .bind(size)
-        .execute(self.pool())
+        .execute(&mut *self.write().await?)
         .await
         .map(|r| r.rows_affected() > 0)
         .map_err(internal("lock upload"))
@@ -50,7 +50,7 @@ impl Db {
         sqlx::query("UPDATE uploads SET lock_token = NULL, locked_until = NULL WHERE id = $1 AND lock_token = $2")
             .bind(id)
             .bind(token)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|_| ())
             .map_err(internal("unlock upload"))
@@ -68,7 +68,7 @@ impl Db {
         .bind(id)
         .bind(from)
         .bind(token)
-        .execute(self.pool())
+        .execute(&mut *self.write().await?)
         .await
         .map(|r| r.rows_affected() > 0)
         .map_err(internal("advance upload"))
@@ -87,7 +87,7 @@ impl Db {
         .bind(size)
         .bind(token.unwrap_or(""))
         .bind(now)
-        .execute(self.pool())
+        .execute(&mut *self.write().await?)
         .await
         .map(|r| r.rows_affected() > 0)
         .map_err(internal("claim upload"))
@@ -96,7 +96,7 @@ impl Db {
     pub async fn delete_upload_record(&self, id: &str) -> Result<(), Error> {
         sqlx::query("DELETE FROM uploads WHERE id = $1")
             .bind(id)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|_| ())
             .map_err(internal("delete upload"))
@@ -106,7 +106,7 @@ impl Db {
     pub async fn stale_uploads(&self, before: i64) -> Result<Vec<String>, Error> {
         sqlx::query("SELECT id FROM uploads WHERE updated_at < $1")
             .bind(before)
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.read().await?)
             .await
             .and_then(|rows| rows.iter().map(|r| r.try_get::<String, _>("id")).collect())
             .map_err(internal("list stale uploads"))

@@ -44,7 +44,7 @@ pub struct NewUserRecord<'a> {
 impl Db {
     pub async fn count_users(&self) -> Result<i64, Error> {
         sqlx::query("SELECT COUNT(*) AS n FROM users")
-            .fetch_one(self.pool())
+            .fetch_one(&mut *self.read().await?)
             .await
             .and_then(|row| row.try_get::<i64, _>("n"))
             .map_err(internal("count users"))
@@ -62,7 +62,7 @@ impl Db {
         .bind(user.password_hash)
         .bind(i64::from(user.is_admin))
         .bind(user.now)
-        .execute(self.pool())
+        .execute(&mut *self.write().await?)
         .await;
         match result {
             Ok(_) => Ok(()),
@@ -76,7 +76,7 @@ impl Db {
     pub async fn find_user_by_username(&self, username: &str) -> Result<Option<UserRecord>, Error> {
         sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE username = $1"))
             .bind(username)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.read().await?)
             .await
             .and_then(|row| row.as_ref().map(from_row).transpose())
             .map_err(internal("find user by username"))
@@ -85,7 +85,7 @@ impl Db {
     pub async fn find_user_by_id(&self, id: i64) -> Result<Option<UserRecord>, Error> {
         sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.read().await?)
             .await
             .and_then(|row| row.as_ref().map(from_row).transpose())
             .map_err(internal("find user by id"))
@@ -93,7 +93,7 @@ impl Db {
 
     pub async fn list_users(&self) -> Result<Vec<UserRecord>, Error> {
         sqlx::query(&format!("SELECT {COLUMNS} FROM users ORDER BY username"))
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.read().await?)
             .await
             .and_then(|rows| rows.iter().map(from_row).collect())
             .map_err(internal("list users"))
@@ -104,7 +104,7 @@ impl Db {
             .bind(i64::from(disabled))
             .bind(now)
             .bind(id)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|_| ())
             .map_err(internal("set user disabled"))
@@ -115,7 +115,7 @@ impl Db {
             .bind(password_hash)
             .bind(now)
             .bind(id)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|_| ())
             .map_err(internal("set user password"))
@@ -125,7 +125,7 @@ impl Db {
         sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
             .bind(now)
             .bind(id)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|_| ())
             .map_err(internal("record user login"))

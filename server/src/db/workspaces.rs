@@ -3,7 +3,7 @@
 use super::{internal, is_unique_violation, Db};
 use app::domain::model::Role;
 use app::domain::Error;
-use sqlx::Row;
+use sqlx::{Connection, Row};
 use sqlx::any::AnyRow;
 
 #[derive(Debug, Clone)]
@@ -38,7 +38,8 @@ fn role(raw: &str) -> Result<Role, sqlx::Error> {
 impl Db {
     /// Creates the workspace with its creator as owner, in one transaction.
     pub async fn insert_workspace(&self, id: i64, name: &str, display_name: &str, owner_id: i64, now: i64) -> Result<(), Error> {
-        let mut tx = self.pool().begin().await.map_err(internal("begin insert workspace"))?;
+        let mut conn = self.write().await?;
+        let mut tx = conn.begin().await.map_err(internal("begin insert workspace"))?;
         let inserted = sqlx::query("INSERT INTO workspaces (id, name, display_name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
             .bind(id)
             .bind(name)
@@ -66,7 +67,7 @@ impl Db {
     pub async fn find_workspace(&self, name: &str) -> Result<Option<WorkspaceRecord>, Error> {
         sqlx::query("SELECT id, name, display_name, created_at FROM workspaces WHERE name = $1")
             .bind(name)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.read().await?)
             .await
             .and_then(|row| row.as_ref().map(workspace).transpose())
             .map_err(internal("find workspace"))
@@ -75,7 +76,7 @@ impl Db {
     pub async fn find_workspace_by_id(&self, id: i64) -> Result<Option<WorkspaceRecord>, Error> {
         sqlx::query("SELECT id, name, display_name, created_at FROM workspaces WHERE id = $1")
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.read().await?)
             .await
             .and_then(|row| row.as_ref().map(workspace).transpose())
             .map_err(internal("find workspace by id"))
@@ -83,7 +84,7 @@ impl Db {
 
     pub async fn list_all_workspaces(&self) -> Result<Vec<WorkspaceRecord>, Error> {
         sqlx::query("SELECT id, name, display_name, created_at FROM workspaces ORDER BY name")
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.read().await?)
             .await
             .and_then(|rows| rows.iter().map(workspace).collect())
             .map_err(internal("list workspaces"))
@@ -97,7 +98,7 @@ impl Db {
              WHERE m.user_id = $1 ORDER BY w.name",
         )
         .bind(user_id)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await
         .and_then(|rows| rows.iter().map(|r| Ok((workspace(r)?, role(&r.try_get::<String, _>("role")?)?))).collect())
         .map_err(internal("list memberships"))
@@ -107,7 +108,7 @@ impl Db {
         let row = sqlx::query("SELECT role FROM workspace_members WHERE workspace_id = $1 AND user_id = $2")
             .bind(workspace_id)
             .bind(user_id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.read().await?)
             .await
             .map_err(internal("read member role"))?;
         row.map(|r| role(&r.try_get::<String, _>("role")?)).transpose().map_err(internal("decode member role"))
@@ -120,7 +121,7 @@ impl Db {
              WHERE m.workspace_id = $1 ORDER BY u.username",
         )
         .bind(workspace_id)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.read().await?)
         .await
         .and_then(|rows| {
             rows.iter()
@@ -148,7 +149,7 @@ impl Db {
     async fn count(&self, sql: &'static str, id: i64) -> Result<i64, Error> {
         sqlx::query(sql)
             .bind(id)
-            .fetch_one(self.pool())
+            .fetch_one(&mut *self.read().await?)
             .await
             .and_then(|row| row.try_get::<i64, _>("n"))
             .map_err(internal("count"))
@@ -169,7 +170,7 @@ impl Db {
         .bind(user_id)
         .bind(new_role.as_str())
         .bind(now)
-        .execute(self.pool())
+        .execute(&mut *self.write().await?)
         .await
         .map_err(internal("upsert member"))?;
         if changed.rows_affected() == 0 {
@@ -190,7 +191,7 @@ impl Db {
         )
         .bind(workspace_id)
         .bind(user_id)
-        .execute(self.pool())
+        .execute(&mut *self.write().await?)
         .await
         .map_err(internal("delete member"))?;
         if removed.rows_affected() == 0 && current == Role::Owner {
@@ -204,7 +205,7 @@ impl Db {
             .bind(display_name)
             .bind(now)
             .bind(id)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map(|_| ())
             .map_err(internal("update workspace"))
@@ -215,7 +216,7 @@ impl Db {
     pub async fn delete_workspace(&self, id: i64) -> Result<(), Error> {
         let deleted = sqlx::query("DELETE FROM workspaces WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM registries r WHERE r.workspace_id = $1)")
             .bind(id)
-            .execute(self.pool())
+            .execute(&mut *self.write().await?)
             .await
             .map_err(internal("delete workspace"))?;
         if deleted.rows_affected() == 0 {

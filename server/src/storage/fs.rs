@@ -19,7 +19,7 @@ use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use tokio::fs::{self, File};
+use tokio::fs;
 use tokio::sync::mpsc;
 
 /// Writes reach the disk in pieces this large; reads are served in pieces this large.
@@ -137,17 +137,13 @@ impl Pieces {
 
 #[async_trait::async_trait]
 impl BlobStore for FsBlobStore {
-    async fn create_upload(&self, id: &str) -> io::Result<()> {
-        File::create(self.upload_path(id)?).await.map(|_| ())
-    }
-
     async fn write_upload(&self, id: &str, offset: u64, mut data: ByteStream) -> io::Result<u64> {
         let path = self.upload_path(id)?;
         // A disk thread writes while this task keeps receiving: the two overlap
         // instead of taking turns.
         let (sender, mut receiver) = mpsc::channel::<Bytes>(PIPELINE_DEPTH);
         let writer = tokio::task::spawn_blocking(move || -> io::Result<u64> {
-            let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+            let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(path)?;
             file.seek(SeekFrom::Start(offset))?;
             let (mut written, mut since_sync) = (0u64, 0u64);
             while let Some(piece) = receiver.blocking_recv() {
@@ -190,7 +186,12 @@ impl BlobStore for FsBlobStore {
     }
 
     async fn read_upload(&self, id: &str, len: u64) -> io::Result<ByteStream> {
-        read_pipelined(self.upload_path(id)?, 0, len).await
+        let path = self.upload_path(id)?;
+        if len == 0 {
+            // Possibly never written into, so possibly no file.
+            return Ok(Box::pin(futures_util::stream::empty()));
+        }
+        read_pipelined(path, 0, len).await
     }
 
     async fn commit_upload(&self, id: &str, len: u64, tail: Bytes, digest: &Digest) -> io::Result<()> {
@@ -200,7 +201,7 @@ impl BlobStore for FsBlobStore {
         // One trip to a blocking thread for the whole sequence: small pushes are
         // dominated by hand-offs between threads, not by the work.
         tokio::task::spawn_blocking(move || -> io::Result<()> {
-            let file = std::fs::OpenOptions::new().write(true).open(&source)?;
+            let file = std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(&source)?;
             if !tail.is_empty() {
                 std::os::unix::fs::FileExt::write_all_at(&file, &tail, tail_at)?;
             }
@@ -303,7 +304,6 @@ mod tests {
         let content = b"hello, berth";
         let digest = Digest::parse(&format!("sha256:{}", hex::encode(Sha256::digest(content)))).unwrap();
 
-        store.create_upload("ab12").await.unwrap();
         assert_eq!(store.write_upload("ab12", 0, stream(&[b"hello, "])).await.unwrap(), 7);
         assert_eq!(store.write_upload("ab12", 7, stream(&[b"berth", b"GARBAGE"])).await.unwrap(), 12);
         assert_eq!(store.blob_size(&digest).await.unwrap(), None);
@@ -315,7 +315,6 @@ mod tests {
         // The last bytes can come with the commit itself.
         let tailed_content = b"tail end";
         let tailed = Digest::parse(&format!("sha256:{}", hex::encode(Sha256::digest(tailed_content)))).unwrap();
-        store.create_upload("cd34").await.unwrap();
         assert_eq!(store.write_upload("cd34", 0, stream(&[b"tail "])).await.unwrap(), 5);
         store.commit_upload("cd34", 8, Bytes::from_static(b"end"), &tailed).await.unwrap();
         assert_eq!(collect(store.read_blob(&tailed, None).await.unwrap()).await, tailed_content);
@@ -323,7 +322,13 @@ mod tests {
         assert_eq!(collect(store.read_blob(&digest, None).await.unwrap()).await, content);
         assert_eq!(collect(store.read_blob(&digest, Some((7, 11))).await.unwrap()).await, b"berth");
         assert!(store.read_upload("ab12", 1).await.is_err(), "the upload is gone");
-        assert!(store.create_upload("../etc").await.is_err());
+        assert!(store.write_upload("../etc", 0, stream(&[b"x"])).await.is_err());
+
+        // An upload nothing was written into holds no bytes, and commits as empty.
+        assert_eq!(collect(store.read_upload("ef56", 0).await.unwrap()).await, b"");
+        let empty = Digest::parse(&format!("sha256:{}", hex::encode(Sha256::digest(b"")))).unwrap();
+        store.commit_upload("ef56", 0, Bytes::new(), &empty).await.unwrap();
+        assert_eq!(store.blob_size(&empty).await.unwrap(), Some(0));
     }
 
     #[test]

@@ -14,9 +14,9 @@ pub type ByteStream = Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send>>;
 
 #[async_trait::async_trait]
 pub trait BlobStore: Send + Sync + 'static {
-    /// Starts an empty upload.
-    async fn create_upload(&self, id: &str) -> io::Result<()>;
     /// Writes `data` into the upload starting at `offset`; returns the bytes written.
+    /// An upload nothing was written into yet holds no bytes: the store learns of it
+    /// with its first write (or its commit), so starting an upload costs it nothing.
     async fn write_upload(&self, id: &str, offset: u64, data: ByteStream) -> io::Result<u64>;
     /// The upload's first `len` bytes, to hash them when no running hash was kept.
     async fn read_upload(&self, id: &str, len: u64) -> io::Result<ByteStream>;

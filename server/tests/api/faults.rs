@@ -157,3 +157,44 @@ async fn a_second_writer_cannot_slip_its_bytes_into_an_upload_being_written() {
     assert_eq!(pulled.bytes().await.unwrap().to_vec(), honest, "the blob holds exactly the honest bytes");
     assert_blob_store_consistent(&berth.data_dir);
 }
+
+#[tokio::test]
+async fn an_upload_cancelled_while_a_chunk_streams_in_leaves_nothing_behind() {
+    let berth = TestBerth::start().await;
+    standard_registries(&berth).await;
+    let registry = Registry::admin(&berth);
+    // An upload nothing was written into keeps no file at all.
+    let idle = registry.request(Method::POST, "/v2/apps/cancel/blobs/uploads/").send().await.unwrap();
+    assert_eq!(idle.status(), 202);
+    assert_eq!(upload_files(&berth.data_dir), 0);
+
+    let start = registry.request(Method::POST, "/v2/apps/cancel/blobs/uploads/").send().await.unwrap();
+    let location = start.headers()["location"].to_str().unwrap().to_string();
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(2);
+    let body = reqwest::Body::wrap_stream(futures_util::stream::unfold(receiver, |mut r| async move { r.recv().await.map(|c| (c, r)) }));
+    let chunk = registry
+        .request(Method::PATCH, &location)
+        .header("content-type", "application/octet-stream")
+        .header("content-range", format!("0-{}", 2 * 1024 * 1024 - 1))
+        .header("content-length", (2 * 1024 * 1024).to_string())
+        .body(body)
+        .send();
+    let meanwhile = async {
+        sender.send(Ok(vec![7u8; 1024 * 1024])).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let cancel = registry.request(Method::DELETE, &location).send().await.unwrap();
+        sender.send(Ok(vec![7u8; 1024 * 1024])).await.unwrap();
+        drop(sender);
+        cancel.status()
+    };
+    let (chunk, cancelled) = tokio::join!(chunk, meanwhile);
+    assert_eq!(cancelled, 204);
+    assert_eq!(chunk.unwrap().status(), 416, "the chunk has no upload left to go into");
+    let status = registry.request(Method::GET, &location).send().await.unwrap();
+    assert_eq!(status.status(), 404);
+    assert_eq!(upload_files(&berth.data_dir), 0, "no bytes of the cancelled upload are left on disk");
+}
+
+fn upload_files(data_dir: &Path) -> usize {
+    std::fs::read_dir(data_dir.join("uploads")).unwrap().count()
+}

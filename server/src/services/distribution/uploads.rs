@@ -52,9 +52,7 @@ impl Services {
 
     async fn new_upload(&self, access: &Access, name: &RepositoryName) -> Result<UploadState, Error> {
         let id = new_upload_id();
-        self.blobs.create_upload(&id).await.map_err(storage("create upload"))?;
         self.db.insert_upload(&id, access.registry.id, &name.repository, now_ms()).await?;
-        self.upload_hashes.put(&id, 0, Hasher::new(Algorithm::Sha256));
         Ok(UploadState { id, size: 0 })
     }
 
@@ -233,6 +231,9 @@ impl Services {
         let size = offset + written as i64;
         if let Some(token) = advance {
             if !self.db.advance_upload(id, offset, size, token, now_ms()).await? {
+                // Cancelled while this chunk was written: its bytes belong to nobody
+                // (and may sit in a file this write created after the cancel removed it).
+                self.discard_upload(id).await;
                 return Err(Error::RangeInvalid("the upload was cancelled or taken over while this chunk was written".to_string()));
             }
         }
