@@ -9,11 +9,10 @@ use app::domain::policy::{Action, Caller};
 use app::domain::time::Timestamp;
 use app::domain::{Error, Resource};
 use app::dto::{Layer, Platform, Referrer, TagDetail};
-use futures_util::StreamExt;
 use serde_json::Value;
 
 /// Image configs larger than this are not read for display.
-const MAX_CONFIG_BYTES: usize = 1024 * 1024;
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 impl Services {
     pub async fn tag_detail(&self, caller: &Caller, name: &RepositoryName, tag: &str) -> Result<TagDetail, Error> {
@@ -94,15 +93,9 @@ impl Services {
     }
 
     pub(crate) async fn read_config(&self, digest: &Digest) -> Result<Value, Error> {
-        match self.blobs.blob_size(digest).await.map_err(storage("stat config"))? {
-            Some(size) if size as usize <= MAX_CONFIG_BYTES => {}
-            _ => return Ok(Value::Null),
+        match self.blobs.read_small_blob(digest, MAX_CONFIG_BYTES).await.map_err(storage("read config"))? {
+            Some(bytes) => Ok(serde_json::from_slice(&bytes).unwrap_or(Value::Null)),
+            None => Ok(Value::Null),
         }
-        let mut stream = self.blobs.read_blob(digest, None).await.map_err(storage("read config"))?;
-        let mut bytes = Vec::new();
-        while let Some(chunk) = stream.next().await {
-            bytes.extend_from_slice(&chunk.map_err(storage("read config"))?);
-        }
-        Ok(serde_json::from_slice(&bytes).unwrap_or(Value::Null))
     }
 }

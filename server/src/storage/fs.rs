@@ -233,6 +233,26 @@ impl BlobStore for FsBlobStore {
         }
     }
 
+    async fn read_small_blob(&self, digest: &Digest, max: u64) -> io::Result<Option<Bytes>> {
+        let path = self.blob_path(digest);
+        tokio::task::spawn_blocking(move || -> io::Result<Option<Bytes>> {
+            let file = match std::fs::File::open(&path) {
+                Ok(file) => file,
+                Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+                Err(err) => return Err(err),
+            };
+            let len = file.metadata()?.len();
+            if len > max {
+                return Ok(None);
+            }
+            let mut bytes = Vec::with_capacity(len as usize);
+            file.take(max + 1).read_to_end(&mut bytes)?;
+            Ok((bytes.len() as u64 <= max).then(|| Bytes::from(bytes)))
+        })
+        .await
+        .map_err(io::Error::other)?
+    }
+
     async fn read_blob(&self, digest: &Digest, range: Option<(u64, u64)>) -> io::Result<ByteStream> {
         let path = self.blob_path(digest);
         match range {
@@ -289,6 +309,10 @@ mod tests {
         Box::pin(futures_util::stream::iter(parts))
     }
 
+    fn empty_digest() -> Digest {
+        Digest::parse(&format!("sha256:{}", hex::encode(Sha256::digest(b"")))).unwrap()
+    }
+
     async fn collect(mut s: ByteStream) -> Vec<u8> {
         let mut out = Vec::new();
         while let Some(chunk) = s.next().await {
@@ -321,12 +345,15 @@ mod tests {
         assert_eq!(store.blob_size(&digest).await.unwrap(), Some(12));
         assert_eq!(collect(store.read_blob(&digest, None).await.unwrap()).await, content);
         assert_eq!(collect(store.read_blob(&digest, Some((7, 11))).await.unwrap()).await, b"berth");
+        assert_eq!(store.read_small_blob(&digest, 12).await.unwrap().as_deref(), Some(&content[..]));
+        assert_eq!(store.read_small_blob(&digest, 11).await.unwrap(), None, "longer than asked for");
+        assert_eq!(store.read_small_blob(&empty_digest(), 100).await.unwrap(), None, "not stored");
         assert!(store.read_upload("ab12", 1).await.is_err(), "the upload is gone");
         assert!(store.write_upload("../etc", 0, stream(&[b"x"])).await.is_err());
 
         // An upload nothing was written into holds no bytes, and commits as empty.
         assert_eq!(collect(store.read_upload("ef56", 0).await.unwrap()).await, b"");
-        let empty = Digest::parse(&format!("sha256:{}", hex::encode(Sha256::digest(b"")))).unwrap();
+        let empty = empty_digest();
         store.commit_upload("ef56", 0, Bytes::new(), &empty).await.unwrap();
         assert_eq!(store.blob_size(&empty).await.unwrap(), Some(0));
     }

@@ -28,6 +28,9 @@ pub trait BlobStore: Send + Sync + 'static {
     async fn delete_upload(&self, id: &str) -> io::Result<()>;
     /// The stored size of a blob, or `None` if the store does not hold it.
     async fn blob_size(&self, digest: &Digest) -> io::Result<Option<u64>>;
+    /// The whole blob, read in one go, if it is at most `max` bytes long; `None` if
+    /// the store does not hold it or it is longer (for small JSON documents).
+    async fn read_small_blob(&self, digest: &Digest, max: u64) -> io::Result<Option<Bytes>>;
     /// The blob's bytes, or the inclusive byte range `(first, last)` of them.
     async fn read_blob(&self, digest: &Digest, range: Option<(u64, u64)>) -> io::Result<ByteStream>;
     async fn delete_blob(&self, digest: &Digest) -> io::Result<()>;
