@@ -161,3 +161,74 @@ async fn open_sqlite(options: &AnyConnectOptions) -> Result<AnyConnection, sqlx:
     conn.execute("PRAGMA busy_timeout = 5000").await?;
     Ok(conn)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::Row;
+
+    async fn open_temp() -> (tempfile::TempDir, Arc<Connections>) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+        let connections = Arc::new(Connections::open(&url).await.unwrap());
+        let mut conn = connections.write().await.unwrap();
+        conn.execute("CREATE TABLE counter (n BIGINT NOT NULL)").await.unwrap();
+        conn.execute("INSERT INTO counter (n) VALUES (0)").await.unwrap();
+        drop(conn);
+        (dir, connections)
+    }
+
+    async fn count(connections: &Connections) -> i64 {
+        let mut conn = connections.read().await.unwrap();
+        sqlx::query("SELECT n FROM counter").fetch_one(&mut *conn).await.unwrap().get("n")
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn many_concurrent_writers_all_land_while_readers_run_beside_them() {
+        let (_dir, connections) = open_temp().await;
+        let mut tasks = Vec::new();
+        for i in 0..64 {
+            let connections = connections.clone();
+            tasks.push(tokio::spawn(async move {
+                if i % 2 == 0 {
+                    let mut conn = connections.write().await.unwrap();
+                    sqlx::query("UPDATE counter SET n = n + 1").execute(&mut *conn).await.unwrap();
+                } else {
+                    let mut conn = connections.read().await.unwrap();
+                    sqlx::query("SELECT n FROM counter").fetch_one(&mut *conn).await.unwrap();
+                }
+            }));
+        }
+        for task in tasks {
+            task.await.unwrap();
+        }
+        assert_eq!(count(&connections).await, 32);
+    }
+
+    #[tokio::test]
+    async fn a_transaction_abandoned_midway_is_rolled_back_and_the_writer_goes_on() {
+        let (_dir, connections) = open_temp().await;
+        {
+            let mut conn = connections.write().await.unwrap();
+            let mut tx = sqlx::Connection::begin(&mut *conn).await.unwrap();
+            sqlx::query("UPDATE counter SET n = 100").execute(&mut *tx).await.unwrap();
+            // Dropped without commit, as when a client goes away mid-request.
+        }
+        let mut conn = connections.write().await.unwrap();
+        sqlx::query("UPDATE counter SET n = n + 1").execute(&mut *conn).await.unwrap();
+        drop(conn);
+        assert_eq!(count(&connections).await, 1, "the abandoned change is gone; the next write committed");
+    }
+
+    #[tokio::test]
+    async fn a_reader_sees_what_the_writer_committed() {
+        let (_dir, connections) = open_temp().await;
+        let mut reader = connections.read().await.unwrap();
+        let before: i64 = sqlx::query("SELECT n FROM counter").fetch_one(&mut *reader).await.unwrap().get("n");
+        drop(reader);
+        let mut writer = connections.write().await.unwrap();
+        sqlx::query("UPDATE counter SET n = 7").execute(&mut *writer).await.unwrap();
+        drop(writer);
+        assert_eq!((before, count(&connections).await), (0, 7));
+    }
+}

@@ -4,7 +4,8 @@
 use super::{internal, Db};
 use app::domain::Error;
 use sqlx::any::AnyRow;
-use sqlx::{Connection, Row};
+use sqlx::{AnyConnection, Connection, Row};
+use std::collections::HashSet;
 
 #[derive(Debug, Clone)]
 pub struct RepositoryRecord {
@@ -219,50 +220,19 @@ impl Db {
             .map_err(internal("unlink blob"))
     }
 
-    /// Of `digests`, the blobs this repository cannot serve.
-    pub async fn missing_blobs(&self, repository_id: i64, digests: &[String]) -> Result<Vec<String>, Error> {
-        let mut linked = std::collections::HashSet::new();
-        for chunk in digests.chunks(500) {
-            let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
-            let sql = format!(
-                "SELECT rb.digest FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest
-                 WHERE rb.repository_id = $1 AND rb.digest IN ({})",
-                placeholders.join(", ")
-            );
-            let mut query = sqlx::query(&sql).bind(repository_id);
-            for digest in chunk {
-                query = query.bind(digest);
-            }
-            let rows = query.fetch_all(&mut *self.read().await?).await.map_err(internal("find linked blobs"))?;
-            for row in rows {
-                linked.insert(row.try_get::<String, _>("digest").map_err(internal("decode linked blob"))?);
-            }
-        }
-        Ok(digests.iter().filter(|d| !linked.contains(*d)).cloned().collect())
-    }
-
-    /// Of `digests`, the manifests this repository does not hold.
-    pub async fn missing_manifests(&self, repository_id: i64, digests: &[String]) -> Result<Vec<String>, Error> {
-        let mut missing = Vec::new();
-        for digest in digests {
-            let found = sqlx::query("SELECT 1 AS found FROM manifests WHERE repository_id = $1 AND digest = $2")
-                .bind(repository_id)
-                .bind(digest)
-                .fetch_optional(&mut *self.read().await?)
-                .await
-                .map_err(internal("find manifest"))?;
-            if found.is_none() {
-                missing.push(digest.clone());
-            }
-        }
-        Ok(missing)
-    }
-
     /// Stores a manifest, what it references and (if given) points the tag at it, in
-    /// one transaction.
+    /// one transaction, which first checks that the repository holds every blob and
+    /// manifest it references (nothing can unlink them in between).
     pub async fn put_manifest(&self, new: NewManifest<'_>) -> Result<(), Error> {
         let mut conn = self.write().await?;
         let mut tx = conn.begin().await.map_err(internal("begin put manifest"))?;
+        let missing = match missing_references(&mut tx, new.repository_id, "blob", new.blob_references).await? {
+            Some(blob) => Some(blob),
+            None => missing_references(&mut tx, new.repository_id, "manifest", new.manifest_references).await?,
+        };
+        if let Some(missing) = missing {
+            return Err(Error::ManifestBlobUnknown(format!("{missing} is not in this repository")));
+        }
         let inserted = sqlx::query(
             "INSERT INTO manifests (repository_id, digest, media_type, artifact_type, size, content, subject_digest,
                                     config_digest, annotations, pushed_at, image_size, platform)
@@ -462,6 +432,33 @@ impl Db {
         }
         Ok(())
     }
+}
+
+/// The first of `digests` (blobs or manifests, by `kind`) the repository does not hold.
+async fn missing_references(
+    conn: &mut AnyConnection,
+    repository_id: i64,
+    kind: &str,
+    digests: &[String],
+) -> Result<Option<String>, Error> {
+    let mut held = HashSet::new();
+    for chunk in digests.chunks(500) {
+        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = match kind {
+            "blob" => "SELECT rb.digest FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest
+                       WHERE rb.repository_id = $1 AND rb.digest IN",
+            _ => "SELECT digest FROM manifests WHERE repository_id = $1 AND digest IN",
+        };
+        let sql = format!("{sql} ({})", placeholders.join(", "));
+        let mut query = sqlx::query(&sql).bind(repository_id);
+        for digest in chunk {
+            query = query.bind(digest);
+        }
+        for row in query.fetch_all(&mut *conn).await.map_err(internal("find referenced content"))? {
+            held.insert(row.try_get::<String, _>("digest").map_err(internal("decode referenced content"))?);
+        }
+    }
+    Ok(digests.iter().find(|d| !held.contains(*d)).cloned())
 }
 
 /// A repository with the numbers the console and the API list.

@@ -94,12 +94,6 @@ impl Services {
                 return Err(Error::ManifestBlobUnknown(format!("{first} is not in this repository")));
             }
         };
-        let missing_blobs = self.db.missing_blobs(repository.id, &parsed.blobs).await?;
-        let missing_manifests = self.db.missing_manifests(repository.id, &parsed.manifests).await?;
-        if let Some(missing) = missing_blobs.first().or(missing_manifests.first()) {
-            return Err(Error::ManifestBlobUnknown(format!("{missing} is not in this repository")));
-        }
-
         let digest_text = digest.to_string();
         if let Reference::Tag(tag) = reference {
             let moves = access.tag_digest.as_ref().is_some_and(|current| *current != digest_text);
