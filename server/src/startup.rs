@@ -106,7 +106,7 @@ impl Application {
             .env(Env::PROD)
             .site_addr(local_addr)
             .build();
-        let state = AppState { services, config, leptos_options };
+        let state = AppState::new(services, config, leptos_options);
         let router = router(state.clone());
         Ok(Application { listener, router, state })
     }
