@@ -78,6 +78,8 @@ pub struct NewManifest<'a> {
     pub image_size: i64,
     pub platform: Option<&'a str>,
     pub now: i64,
+    /// Whether the repository's last push time moves to `now`.
+    pub touch_repository: bool,
 }
 
 impl Db {
@@ -284,12 +286,14 @@ impl Db {
             .await
             .map_err(internal("upsert tag"))?;
         }
-        sqlx::query("UPDATE repositories SET last_push_at = $1 WHERE id = $2")
-            .bind(new.now)
-            .bind(new.repository_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal("touch repository"))?;
+        if new.touch_repository {
+            sqlx::query("UPDATE repositories SET last_push_at = $1 WHERE id = $2")
+                .bind(new.now)
+                .bind(new.repository_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal("touch repository"))?;
+        }
         tx.commit().await.map_err(internal("commit put manifest"))
     }
 

@@ -229,3 +229,33 @@ async fn a_quota_refuses_the_push_that_would_pass_it() {
     assert_eq!(status, 200);
     assert_eq!(registry.put_manifest("apps/api", "big", OCI_MANIFEST, &image_manifest(&config, &[&big], None)).await.status(), 201);
 }
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
+}
+
+#[tokio::test]
+async fn a_repository_shows_when_it_was_last_pushed_to_within_a_second() {
+    let berth = TestBerth::start().await;
+    standard_registries(&berth).await;
+    let registry = Registry::admin(&berth);
+    let last_push = || async {
+        let (_, repositories) = berth.admin_api(Method::GET, "/registries/apps/repositories", None).await;
+        let clock = repositories.as_array().unwrap().iter().find(|r| r["name"] == "clock").unwrap().clone();
+        app::domain::time::parse_rfc3339(clock["last_push_at"].as_str().unwrap()).unwrap()
+    };
+    let started = now_ms();
+    registry.push_image("apps/clock", "v1", "one").await;
+    let first = last_push().await;
+    assert!((started..=now_ms()).contains(&first), "the first push is recorded");
+
+    // Pushes in quick succession move it at most once a second; it never lags more.
+    let started = now_ms();
+    registry.push_image("apps/clock", "v2", "two").await;
+    assert!(last_push().await >= started - 1000);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let started = now_ms();
+    registry.push_image("apps/clock", "v3", "three").await;
+    let third = last_push().await;
+    assert!((started..=now_ms()).contains(&third), "a push a second later is recorded");
+}

@@ -112,6 +112,7 @@ impl Services {
             }
         }
         let (image_size, platform) = self.summarize(repository.id, &parsed).await?;
+        let now = now_ms();
         self.db
             .put_manifest(NewManifest {
                 repository_id: repository.id,
@@ -127,7 +128,10 @@ impl Services {
                 tag: reference.tag(),
                 image_size,
                 platform: platform.as_deref(),
-                now: now_ms(),
+                now,
+                // Kept to the second: a busy repository's row is not rewritten by
+                // every one of many pushes a second (a hot row for the database).
+                touch_repository: repository.last_push_at.is_none_or(|at| now - at >= 1000),
             })
             .await?;
         Ok(PushedManifest { digest, subject: parsed.subject })
