@@ -114,8 +114,7 @@ async fn a_second_writer_cannot_slip_its_bytes_into_an_upload_being_written() {
     let location = start.headers()["location"].to_str().unwrap().to_string();
 
     // The honest chunk is sent in two halves; the request stays open in between.
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(2);
-    let body = reqwest::Body::wrap_stream(futures_util::stream::unfold(receiver, |mut r| async move { r.recv().await.map(|c| (c, r)) }));
+    let (sender, body) = body_sent_piece_by_piece();
     let first = registry
         .request(Method::PATCH, &location)
         .header("content-type", "application/octet-stream")
@@ -170,8 +169,7 @@ async fn an_upload_cancelled_while_a_chunk_streams_in_leaves_nothing_behind() {
 
     let start = registry.request(Method::POST, "/v2/apps/cancel/blobs/uploads/").send().await.unwrap();
     let location = start.headers()["location"].to_str().unwrap().to_string();
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(2);
-    let body = reqwest::Body::wrap_stream(futures_util::stream::unfold(receiver, |mut r| async move { r.recv().await.map(|c| (c, r)) }));
+    let (sender, body) = body_sent_piece_by_piece();
     let chunk = registry
         .request(Method::PATCH, &location)
         .header("content-type", "application/octet-stream")
@@ -193,6 +191,14 @@ async fn an_upload_cancelled_while_a_chunk_streams_in_leaves_nothing_behind() {
     let status = registry.request(Method::GET, &location).send().await.unwrap();
     assert_eq!(status.status(), 404);
     assert_eq!(upload_files(&berth.data_dir), 0, "no bytes of the cancelled upload are left on disk");
+}
+
+/// A request body whose pieces the test sends when it chooses; the request stays open
+/// until the sender is dropped.
+fn body_sent_piece_by_piece() -> (tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>, reqwest::Body) {
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(2);
+    let body = reqwest::Body::wrap_stream(futures_util::stream::unfold(receiver, |mut r| async move { r.recv().await.map(|c| (c, r)) }));
+    (sender, body)
 }
 
 fn upload_files(data_dir: &Path) -> usize {
