@@ -157,9 +157,6 @@ async fn open_sqlite(options: &AnyConnectOptions) -> Result<AnyConnection, sqlx:
     // (an operator's sqlite3 shell), a writer waits up to 5 s for it.
     conn.execute("PRAGMA journal_mode = WAL").await?;
     conn.execute("PRAGMA synchronous = NORMAL").await?;
-    // Fold the log back into the database every 16 MB of it rather than every 4 MB:
-    // each fold costs two fsyncs on the writing connection, which waits meanwhile.
-    conn.execute("PRAGMA wal_autocheckpoint = 4000").await?;
     conn.execute("PRAGMA foreign_keys = ON").await?;
     conn.execute("PRAGMA busy_timeout = 5000").await?;
     Ok(conn)
