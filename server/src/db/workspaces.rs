@@ -73,15 +73,6 @@ impl Db {
             .map_err(internal("find workspace"))
     }
 
-    pub async fn find_workspace_by_id(&self, id: i64) -> Result<Option<WorkspaceRecord>, Error> {
-        sqlx::query("SELECT id, name, display_name, created_at FROM workspaces WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *self.read().await?)
-            .await
-            .and_then(|row| row.as_ref().map(workspace).transpose())
-            .map_err(internal("find workspace by id"))
-    }
-
     pub async fn list_all_workspaces(&self) -> Result<Vec<WorkspaceRecord>, Error> {
         sqlx::query("SELECT id, name, display_name, created_at FROM workspaces ORDER BY name")
             .fetch_all(&mut *self.read().await?)

@@ -1,7 +1,6 @@
 //! Tag lists, the catalog and the referrers API.
 
 use super::RepositoryName;
-use super::manifests::Reference;
 use crate::services::Services;
 use crate::services::manifest_format::OCI_INDEX;
 use app::domain::digest::Digest;
@@ -81,14 +80,5 @@ impl Services {
             }
         }
         Ok(json!({ "schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": manifests }))
-    }
-}
-
-impl Reference {
-    pub fn as_string(&self) -> String {
-        match self {
-            Reference::Tag(tag) => tag.clone(),
-            Reference::Digest(digest) => digest.to_string(),
-        }
     }
 }

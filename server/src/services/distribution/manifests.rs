@@ -45,6 +45,14 @@ impl Reference {
         }
     }
 
+    /// The reference as written: the tag, or the digest.
+    pub fn as_string(&self) -> String {
+        match self {
+            Reference::Tag(tag) => tag.clone(),
+            Reference::Digest(digest) => digest.to_string(),
+        }
+    }
+
     fn tag(&self) -> Option<&str> {
         match self {
             Reference::Tag(tag) => Some(tag),
@@ -181,10 +189,7 @@ impl Services {
             user_id,
             registry: name.registry.clone(),
             repository: name.repository.clone(),
-            reference: match reference {
-                Reference::Tag(tag) => tag.clone(),
-                Reference::Digest(digest) => digest.to_string(),
-            },
+            reference: reference.as_string(),
             with_content: count_pull,
         };
         let found = match self.manifest_cache.get(&key) {
