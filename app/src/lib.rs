@@ -20,6 +20,8 @@ use pages::*;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_page_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -38,12 +40,40 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Every page's `<title>`. leptos_meta writes the title into the server's HTML as it
+/// is, so it is escaped here, the one place every title passes through; in the
+/// browser it becomes `document.title`, which is text and must not be escaped.
+fn page_title(page: String) -> String {
+    let title = format!("{page} · Berth");
+    if cfg!(feature = "ssr") { domain::html::escape_text(&title) } else { title }
+}
+
+/// The Content-Security-Policy of a console page: scripts only from the page's own
+/// nonce (the hydration script, and what it loads), styles and everything else only
+/// from Berth itself; images may also come from https (repository descriptions link
+/// badges); nobody may frame the page.
+#[cfg(feature = "ssr")]
+fn set_page_security_policy() {
+    use axum::http::HeaderValue;
+    use axum::http::header::CONTENT_SECURITY_POLICY;
+    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data: https:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
 
     view! {
-        <Title formatter=|page: String| format!("{page} · Berth") />
+        <Title formatter=page_title />
         <Router>
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />

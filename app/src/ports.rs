@@ -36,6 +36,8 @@ pub trait Console: Send + Sync + 'static {
     async fn get_registry(&self, caller: &Caller, registry: &str) -> Result<Registry, Error>;
     async fn update_registry(&self, caller: &Caller, registry: &str, patch: RegistryPatch) -> Result<Registry, Error>;
     async fn delete_registry(&self, caller: &Caller, registry: &str) -> Result<DestroyReport, Error>;
+    /// All or nothing: one missing or forbidden name deletes none of them.
+    async fn delete_registries(&self, caller: &Caller, registries: &[String]) -> Result<Vec<DestroyReport>, Error>;
     async fn list_repositories(&self, caller: &Caller, registry: &str) -> Result<Vec<RepositorySummary>, Error>;
 
     async fn list_robots(&self, caller: &Caller, registry: &str) -> Result<Vec<Robot>, Error>;

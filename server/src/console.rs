@@ -80,6 +80,9 @@ impl Console for Services {
     async fn update_registry(&self, caller: &Caller, registry: &str, patch: RegistryPatch) -> Result<Registry, Error> {
         Services::update_registry(self, caller, registry, patch).await
     }
+    async fn delete_registries(&self, caller: &Caller, registries: &[String]) -> Result<Vec<DestroyReport>, Error> {
+        Services::delete_registries(self, caller, registries).await
+    }
     async fn delete_registry(&self, caller: &Caller, registry: &str) -> Result<DestroyReport, Error> {
         Services::delete_registry(self, caller, registry).await
     }
@@ -180,6 +183,24 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .fallback(not_found)
         .layer(middleware::from_fn(require_sign_in))
         .layer(middleware::from_fn(malformed_calls_are_client_errors))
+        .layer(middleware::from_fn(oversized_calls_are_refused))
+}
+
+/// A server function's arguments are small; a larger body is refused with 413 in the
+/// console's error shape before the framework reads it (which would answer 500).
+async fn oversized_calls_are_refused(req: Request, next: Next) -> Response {
+    if !req.uri().path().starts_with("/console/fn/") {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, crate::startup::MAX_BODY_BYTES).await {
+        Ok(bytes) => next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await,
+        Err(_) => {
+            let limit_kib = crate::startup::MAX_BODY_BYTES / 1024;
+            let err = Error::TooLarge(format!("The request is larger than the {limit_kib} KiB a console form may send."));
+            (StatusCode::PAYLOAD_TOO_LARGE, axum::Json(app::error::ConsoleError::from(err))).into_response()
+        }
+    }
 }
 
 /// The server-function framework answers arguments it cannot decode with a 500; they

@@ -7,8 +7,9 @@ use std::time::Duration;
 
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(10 * 60);
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
-/// An upload untouched this long has been abandoned by its client.
-const UPLOAD_MAX_IDLE_MS: i64 = DAY_MS;
+/// An upload untouched this long has been abandoned by its client; with the
+/// ten-minute round, it is gone within the hour.
+const UPLOAD_MAX_IDLE_MS: i64 = 50 * 60 * 1000;
 
 /// Removes expired sessions, sign-in throttle entries nobody needs any more,
 /// abandoned uploads, and blobs nothing references (garbage collection).

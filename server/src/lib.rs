@@ -11,6 +11,7 @@ pub mod db;
 pub mod jobs;
 pub mod oci;
 pub mod ops;
+pub mod security_headers;
 pub mod services;
 pub mod startup;
 pub mod state;

@@ -12,7 +12,7 @@ use crate::auth::registry_token::TokenKey;
 use crate::auth::token_endpoint;
 use crate::services::pulls::PullRecorder;
 use crate::storage::fs::FsBlobStore;
-use crate::{api, assets, console, jobs, oci, ops, telemetry};
+use crate::{api, assets, console, jobs, oci, ops, security_headers, telemetry};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -25,8 +25,9 @@ use tokio::net::TcpListener;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-/// Console and API requests are small; anything larger is refused with 413.
-const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Console and API requests (and token requests) are small; anything larger is
+/// refused with 413.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// The name of the instance secret that signs registry tokens.
 const REGISTRY_TOKEN_KEY: &str = "registry_token_key";
 /// A console session ends after a week without use.
@@ -164,8 +165,11 @@ fn router(state: AppState) -> Router {
     // Registry traffic: explicit credentials only, bodies of any size, the
     // token-auth challenge on 401s.
     let registry = oci::routes()
-        .route("/auth/token", get(token_endpoint::get_token).post(token_endpoint::post_token))
         .layer(DefaultBodyLimit::disable())
+        .route(
+            "/auth/token",
+            get(token_endpoint::get_token).post(token_endpoint::post_token).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
+        )
         .layer(from_fn_with_state(state.clone(), resolve_caller))
         .layer(from_fn_with_state(state.clone(), oci::challenge));
 
@@ -173,6 +177,7 @@ fn router(state: AppState) -> Router {
         .merge(registry)
         .merge(web)
         .layer(from_fn_with_state(state.clone(), invalidate_caches_after_writes))
+        .layer(from_fn(security_headers::add_security_headers))
         .layer(from_fn(telemetry::log_request))
         .with_state(state)
 }

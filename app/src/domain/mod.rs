@@ -3,6 +3,7 @@
 pub mod cleanup;
 pub mod digest;
 pub mod error;
+pub mod html;
 pub mod markdown;
 pub mod model;
 pub mod names;

@@ -48,17 +48,12 @@ pub async fn set_registry_quota(registry: String, quota: String) -> Result<Regis
     console()?.update_registry(&caller, &registry, patch).await.map_err(fail)
 }
 
-/// Deletes several registries; each is checked and reported on its own.
+/// Deletes several registries, all or none (every name is checked first).
 #[server(prefix = "/console/fn", endpoint = "delete_registries")]
 pub async fn delete_registries(names: Vec<String>) -> Result<Vec<DestroyReport>, ConsoleError> {
     use super::ssr::*;
     let caller = caller().await?;
-    let console = console()?;
-    let mut reports = Vec::new();
-    for name in names {
-        reports.push(console.delete_registry(&caller, &name).await.map_err(fail)?);
-    }
-    Ok(reports)
+    console()?.delete_registries(&caller, &names).await.map_err(fail)
 }
 
 /// `confirm` must repeat the registry's name, checked here as well as in the browser.

@@ -1,4 +1,7 @@
 //! A JSON body extractor whose rejections are API errors that name the problem.
+//! Every API body is a JSON object: serde would also fill a struct from an array of
+//! its fields in order (`["public"]` as a visibility), so anything but an object is
+//! refused before it is decoded.
 
 use super::error::body;
 use axum::extract::rejection::JsonRejection;
@@ -17,10 +20,14 @@ where
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(reject(rejection)),
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(req, state).await.map_err(reject)?;
+        if !value.is_object() {
+            return Err(body(StatusCode::BAD_REQUEST, "INVALID_INPUT", "body: expected a JSON object"));
         }
+        // Decoded through axum again (from the small, already checked body), so an
+        // error names the field it is about.
+        let bytes = serde_json::to_vec(&value).unwrap_or_default();
+        axum::Json::<T>::from_bytes(&bytes).map(|axum::Json(value)| ApiJson(value)).map_err(reject)
     }
 }
 

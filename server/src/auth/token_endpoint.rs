@@ -69,7 +69,11 @@ pub fn token_error(err: Error) -> Response {
         _ => "UNKNOWN",
     };
     let status = if matches!(err, Error::Forbidden(_)) { StatusCode::UNAUTHORIZED } else { status };
-    (status, axum::Json(json!({ "errors": [{ "code": code, "message": err.message() }] }))).into_response()
+    let mut response = (status, axum::Json(json!({ "errors": [{ "code": code, "message": err.message() }] }))).into_response();
+    if let Error::TooManyRequests { retry_after_secs } = err {
+        response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());
+    }
+    response
 }
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {

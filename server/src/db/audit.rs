@@ -7,8 +7,36 @@ use super::{internal, new_id, Db};
 fn audit_id(at: i64) -> i64 {
     (at << 20) | (new_id() & 0xF_FFFF)
 }
+use super::transaction::Tx;
 use app::domain::Error;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
+
+impl Tx<'_> {
+    /// The audit row of a change made in this transaction: both commit or neither.
+    pub async fn insert_audit(&mut self, record: AuditRecord<'_>) -> Result<(), Error> {
+        insert_audit(self.conn(), record).await
+    }
+}
+
+async fn insert_audit(conn: &mut AnyConnection, record: AuditRecord<'_>) -> Result<(), Error> {
+    sqlx::query(
+        "INSERT INTO audit_log (id, workspace_id, actor, action, resource_type, resource, detail, client_addr, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(audit_id(record.at))
+    .bind(record.workspace_id)
+    .bind(record.actor)
+    .bind(record.action)
+    .bind(record.resource_type)
+    .bind(record.resource)
+    .bind(record.detail)
+    .bind(record.client_addr)
+    .bind(record.at)
+    .execute(conn)
+    .await
+    .map(|_| ())
+    .map_err(internal("insert audit entry"))
+}
 
 pub struct AuditRecord<'a> {
     pub workspace_id: Option<i64>,
@@ -35,23 +63,7 @@ pub struct AuditRow {
 
 impl Db {
     pub async fn insert_audit(&self, record: AuditRecord<'_>) -> Result<(), Error> {
-        sqlx::query(
-            "INSERT INTO audit_log (id, workspace_id, actor, action, resource_type, resource, detail, client_addr, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(audit_id(record.at))
-        .bind(record.workspace_id)
-        .bind(record.actor)
-        .bind(record.action)
-        .bind(record.resource_type)
-        .bind(record.resource)
-        .bind(record.detail)
-        .bind(record.client_addr)
-        .bind(record.at)
-        .execute(&mut *self.write().await?)
-        .await
-        .map(|_| ())
-        .map_err(internal("insert audit entry"))
+        insert_audit(&mut *self.write().await?, record).await
     }
 
     /// One page of a workspace's log, newest first, and the total number of entries.

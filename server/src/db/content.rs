@@ -80,6 +80,20 @@ pub struct NewManifest<'a> {
     pub now: i64,
     /// Whether the repository's last push time moves to `now`.
     pub touch_repository: bool,
+    /// The registry, and whether it has a storage quota to enforce.
+    pub registry_id: i64,
+    pub has_quota: bool,
+}
+
+/// What storing a manifest came to. Immutability and the quota are decided inside
+/// the transaction that stores it, so no interleaving of pushes can break either.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PutManifestOutcome {
+    Stored,
+    /// The tag is immutable and names other content; nothing was stored.
+    TagImmutable,
+    /// The manifest's new blobs would take the registry past its quota; nothing was stored.
+    OverQuota { used: i64, adding: i64, quota: i64 },
 }
 
 impl Db {
@@ -162,11 +176,14 @@ impl Db {
     }
 
     /// Blobs no repository links and no manifest references, untouched since `before`.
+    /// Blobs no manifest references and no repository has linked since `before`
+    /// (a link older than that, with no manifest using the blob, protects nothing:
+    /// `unlink_unreferenced_blobs` removes it).
     pub async fn unreferenced_blobs(&self, before: i64, limit: i64) -> Result<Vec<(String, i64)>, Error> {
         sqlx::query(
             "SELECT b.digest, b.size FROM blobs b
              WHERE b.touched_at < $1
-               AND NOT EXISTS (SELECT 1 FROM repository_blobs rb WHERE rb.digest = b.digest)
+               AND NOT EXISTS (SELECT 1 FROM repository_blobs rb WHERE rb.digest = b.digest AND rb.linked_at >= $1)
                AND NOT EXISTS (SELECT 1 FROM manifest_references mr WHERE mr.child_digest = b.digest)
              LIMIT $2",
         )
@@ -176,6 +193,25 @@ impl Db {
         .await
         .and_then(|rows| rows.iter().map(|r| Ok((r.try_get("digest")?, r.try_get("size")?))).collect())
         .map_err(internal("find unreferenced blobs"))
+    }
+
+    /// Removes the links (repository → blob) made before `before` that no manifest
+    /// of that repository uses: what a deleted image or an abandoned push left. A
+    /// manifest push renews the links it uses in its own transaction, so a link
+    /// it depends on is never removed under it.
+    pub async fn unlink_unreferenced_blobs(&self, before: i64) -> Result<u64, Error> {
+        sqlx::query(
+            "DELETE FROM repository_blobs
+             WHERE linked_at < $1
+               AND NOT EXISTS (SELECT 1 FROM manifest_references mr
+                               WHERE mr.repository_id = repository_blobs.repository_id
+                                 AND mr.child_digest = repository_blobs.digest)",
+        )
+        .bind(before)
+        .execute(&mut *self.write().await?)
+        .await
+        .map(|r| r.rows_affected())
+        .map_err(internal("unlink unreferenced blobs"))
     }
 
     /// Forgets a blob if it is still unreferenced and untouched; true if it did.
@@ -197,10 +233,31 @@ impl Db {
         Ok(self.blob_size(digest).await?.is_some())
     }
 
+    /// The bytes of the distinct blobs the registry's repositories link (used by its
+    /// images or not), and whether `digest` is among them.
+    pub async fn registry_held_bytes(&self, registry_id: i64, digest: &str) -> Result<(i64, bool), Error> {
+        const LINKED: &str = "SELECT rb.digest FROM repository_blobs rb JOIN repositories rp ON rp.id = rb.repository_id
+                              WHERE rp.registry_id = $1";
+        let row = sqlx::query(&format!(
+            "SELECT (SELECT COALESCE(SUM(b.size), 0) FROM blobs b WHERE b.digest IN ({LINKED})) AS held,
+                    (SELECT COUNT(*) FROM ({LINKED} AND rb.digest = $2) linked) AS already"
+        ))
+        .bind(registry_id)
+        .bind(digest)
+        .fetch_one(&mut *self.read().await?)
+        .await
+        .map_err(internal("registry held bytes"))?;
+        let held: i64 = row.try_get("held").map_err(internal("decode held bytes"))?;
+        let already: i64 = row.try_get("already").map_err(internal("decode held bytes"))?;
+        Ok((held, already > 0))
+    }
+
+    /// Links (or links again) a blob to a repository; a link made within the grace
+    /// period keeps garbage collection off the blob until a manifest uses it.
     pub async fn link_blob(&self, repository_id: i64, digest: &str, now: i64) -> Result<(), Error> {
         sqlx::query(
             "INSERT INTO repository_blobs (repository_id, digest, linked_at) VALUES ($1, $2, $3)
-             ON CONFLICT (repository_id, digest) DO NOTHING",
+             ON CONFLICT (repository_id, digest) DO UPDATE SET linked_at = $3",
         )
         .bind(repository_id)
         .bind(digest)
@@ -225,15 +282,22 @@ impl Db {
     /// Stores a manifest, what it references and (if given) points the tag at it, in
     /// one transaction, which first checks that the repository holds every blob and
     /// manifest it references (nothing can unlink them in between).
-    pub async fn put_manifest(&self, new: NewManifest<'_>) -> Result<(), Error> {
+    /// Stores a manifest, its references and its tag in one transaction (refused
+    /// outcomes roll everything back).
+    pub async fn put_manifest(&self, new: NewManifest<'_>) -> Result<PutManifestOutcome, Error> {
         let mut conn = self.write().await?;
         let mut tx = conn.begin().await.map_err(internal("begin put manifest"))?;
-        let missing = match missing_references(&mut tx, new.repository_id, "blob", new.blob_references).await? {
+        let missing = match missing_references(&mut tx, new.repository_id, "blob", new.blob_references, new.now).await? {
             Some(blob) => Some(blob),
-            None => missing_references(&mut tx, new.repository_id, "manifest", new.manifest_references).await?,
+            None => missing_references(&mut tx, new.repository_id, "manifest", new.manifest_references, new.now).await?,
         };
         if let Some(missing) = missing {
             return Err(Error::ManifestBlobUnknown(format!("{missing} is not in this repository")));
+        }
+        if new.has_quota {
+            if let Some(over) = over_quota(&mut tx, new.registry_id, new.blob_references).await? {
+                return Ok(over);
+            }
         }
         let inserted = sqlx::query(
             "INSERT INTO manifests (repository_id, digest, media_type, artifact_type, size, content, subject_digest,
@@ -274,9 +338,13 @@ impl Db {
             }
         }
         if let Some(tag) = new.tag {
-            sqlx::query(
+            // An immutable tag may only be created or "moved" to what it already names.
+            let moved = sqlx::query(
                 "INSERT INTO tags (repository_id, name, manifest_digest, pushed_at) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (repository_id, name) DO UPDATE SET manifest_digest = $3, pushed_at = $4",
+                 ON CONFLICT (repository_id, name) DO UPDATE SET manifest_digest = $3, pushed_at = $4
+                 WHERE tags.manifest_digest = $3
+                    OR (SELECT COALESCE(repo.immutable_tags, reg.immutable_tags_default)
+                        FROM repositories repo JOIN registries reg ON reg.id = repo.registry_id WHERE repo.id = $1) = 0",
             )
             .bind(new.repository_id)
             .bind(tag)
@@ -285,6 +353,9 @@ impl Db {
             .execute(&mut *tx)
             .await
             .map_err(internal("upsert tag"))?;
+            if moved.rows_affected() == 0 {
+                return Ok(PutManifestOutcome::TagImmutable);
+            }
         }
         if new.touch_repository {
             sqlx::query("UPDATE repositories SET last_push_at = $1 WHERE id = $2")
@@ -294,7 +365,8 @@ impl Db {
                 .await
                 .map_err(internal("touch repository"))?;
         }
-        tx.commit().await.map_err(internal("commit put manifest"))
+        tx.commit().await.map_err(internal("commit put manifest"))?;
+        Ok(PutManifestOutcome::Stored)
     }
 
     pub async fn find_manifest(&self, repository_id: i64, digest: &str) -> Result<Option<ManifestRecord>, Error> {
@@ -439,22 +511,64 @@ impl Db {
 }
 
 /// The first of `digests` (blobs or manifests, by `kind`) the repository does not hold.
+/// Inside a push's transaction: whether the blobs it references that the registry
+/// does not store yet would take it past its quota. The no-op update takes the
+/// registry's row lock first (PostgreSQL), so concurrent pushes to one registry
+/// decide one after the other; SQLite has one writer anyway.
+async fn over_quota(conn: &mut AnyConnection, registry_id: i64, blobs: &[String]) -> Result<Option<PutManifestOutcome>, Error> {
+    let quota: Option<i64> = sqlx::query_scalar("UPDATE registries SET quota_bytes = quota_bytes WHERE id = $1 RETURNING quota_bytes")
+        .bind(registry_id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(internal("lock registry for quota"))?
+        .flatten();
+    let Some(quota) = quota else { return Ok(None) };
+    const STORED: &str = "SELECT mr.child_digest FROM manifest_references mr JOIN repositories r ON r.id = mr.repository_id
+                          WHERE r.registry_id = $1 AND mr.kind = 'blob'";
+    let used: i64 = sqlx::query_scalar(&format!("SELECT COALESCE(SUM(b.size), 0) FROM blobs b WHERE b.digest IN ({STORED})"))
+        .bind(registry_id)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(internal("registry usage for quota"))?;
+    let distinct: Vec<&String> = blobs.iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let mut adding = 0i64;
+    for chunk in distinct.chunks(500) {
+        let list = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
+        let sql = format!("SELECT COALESCE(SUM(b.size), 0) FROM blobs b WHERE b.digest IN ({list}) AND b.digest NOT IN ({STORED})");
+        let mut query = sqlx::query_scalar::<_, i64>(&sql).bind(registry_id);
+        for digest in chunk {
+            query = query.bind(*digest);
+        }
+        adding += query.fetch_one(&mut *conn).await.map_err(internal("new bytes for quota"))?;
+    }
+    Ok((adding > 0 && used + adding > quota).then_some(PutManifestOutcome::OverQuota { used, adding, quota }))
+}
+
+/// The first of `digests` the repository does not hold. Blob links found are renewed
+/// to `now` in the same statement: inside the push's transaction that keeps garbage
+/// collection from unlinking them before the manifest's references are stored.
 async fn missing_references(
     conn: &mut AnyConnection,
     repository_id: i64,
     kind: &str,
     digests: &[String],
+    now: i64,
 ) -> Result<Option<String>, Error> {
     let mut held = HashSet::new();
     for chunk in digests.chunks(500) {
-        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let list = |first: usize| (0..chunk.len()).map(|i| format!("${}", i + first)).collect::<Vec<_>>().join(", ");
+        // Blob links found are renewed (`$2`); manifests are only looked up.
         let sql = match kind {
-            "blob" => "SELECT rb.digest FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest
-                       WHERE rb.repository_id = $1 AND rb.digest IN",
-            _ => "SELECT digest FROM manifests WHERE repository_id = $1 AND digest IN",
+            "blob" => format!(
+                "UPDATE repository_blobs SET linked_at = $2 WHERE repository_id = $1 AND digest IN ({}) RETURNING digest",
+                list(3)
+            ),
+            _ => format!("SELECT digest FROM manifests WHERE repository_id = $1 AND digest IN ({})", list(2)),
         };
-        let sql = format!("{sql} ({})", placeholders.join(", "));
         let mut query = sqlx::query(&sql).bind(repository_id);
+        if kind == "blob" {
+            query = query.bind(now);
+        }
         for digest in chunk {
             query = query.bind(digest);
         }
@@ -649,23 +763,25 @@ pub struct ManifestLookup {
     pub role: Option<app::domain::model::Role>,
     pub repository_id: Option<i64>,
     pub manifest: Option<ManifestRecord>,
+    /// Whether the caller's credential still stands (`credentials::credential_live_column`).
+    pub credential_live: bool,
 }
 
 impl Db {
-    /// `tag` or `digest` names the manifest; `user_id` is -1 for callers who are not
-    /// users. `with_content: false` leaves the bytes out (for HEAD).
+    /// `tag` or `digest` names the manifest. `with_content: false` leaves the bytes
+    /// out (for HEAD).
     pub async fn lookup_manifest(
         &self,
         registry: &str,
         repository: &str,
-        user_id: i64,
+        credential: super::credentials::CredentialRef,
         tag: Option<&str>,
         digest: Option<&str>,
         with_content: bool,
     ) -> Result<Option<ManifestLookup>, Error> {
         let content = if with_content { "m.content" } else { "NULL" };
         let row = sqlx::query(&format!(
-            "SELECT r.id AS registry_id, r.visibility,
+            "SELECT {live}, r.id AS registry_id, r.visibility,
                     (SELECT wm.role FROM workspace_members wm WHERE wm.workspace_id = r.workspace_id AND wm.user_id = $3) AS role,
                     repo.id AS repository_id,
                     m.digest, m.media_type, m.artifact_type, m.size, {content} AS content, m.subject_digest,
@@ -674,13 +790,16 @@ impl Db {
              LEFT JOIN repositories repo ON repo.registry_id = r.id AND repo.name = $2
              LEFT JOIN manifests m ON m.repository_id = repo.id AND m.digest = COALESCE(
                  (SELECT t.manifest_digest FROM tags t WHERE t.repository_id = repo.id AND t.name = $4), $5)
-             WHERE r.name = $1"
+             WHERE r.name = $1",
+            live = super::credentials::credential_live_column(3, 6, 7)
         ))
         .bind(registry)
         .bind(repository)
-        .bind(user_id)
+        .bind(credential.user_id)
         .bind(tag.unwrap_or(""))
         .bind(digest.unwrap_or(""))
+        .bind(credential.robot_id)
+        .bind(super::now_ms())
         .fetch_optional(&mut *self.read().await?)
         .await
         .map_err(internal("lookup manifest"))?;
@@ -708,6 +827,7 @@ impl Db {
                 role: role.as_deref().and_then(|r| app::domain::model::Role::parse(r).ok()),
                 repository_id: row.try_get("repository_id")?,
                 manifest,
+                credential_live: row.try_get::<i64, _>("credential_live")? > 0,
             })
         };
         decode().map(Some).map_err(internal("decode manifest lookup"))
@@ -733,26 +853,6 @@ impl Db {
     }
 
     /// The repository's own immutability setting (`None`: follows the registry).
-    pub async fn set_repository_immutability(&self, repository_id: i64, immutable: Option<bool>) -> Result<(), Error> {
-        sqlx::query("UPDATE repositories SET immutable_tags = $1 WHERE id = $2")
-            .bind(immutable.map(i64::from))
-            .bind(repository_id)
-            .execute(&mut *self.write().await?)
-            .await
-            .map(|_| ())
-            .map_err(internal("set immutability"))
-    }
-
-    pub async fn set_registry_immutability_default(&self, registry_id: i64, immutable: bool) -> Result<(), Error> {
-        sqlx::query("UPDATE registries SET immutable_tags_default = $1 WHERE id = $2")
-            .bind(i64::from(immutable))
-            .bind(registry_id)
-            .execute(&mut *self.write().await?)
-            .await
-            .map(|_| ())
-            .map_err(internal("set immutability default"))
-    }
-
     /// Tags of the repository pointing at `digest`.
     pub async fn tags_of(&self, repository_id: i64, digest: &str) -> Result<Vec<String>, Error> {
         sqlx::query("SELECT name FROM tags WHERE repository_id = $1 AND manifest_digest = $2 ORDER BY name")
@@ -778,42 +878,28 @@ impl Db {
         ))
     }
 
-    pub async fn set_repository_descriptions(&self, repository_id: i64, short: &str, full: &str) -> Result<(), Error> {
+}
+
+impl super::transaction::Tx<'_> {
+    pub async fn set_repository_descriptions(&mut self, repository_id: i64, short: &str, full: &str) -> Result<(), Error> {
         sqlx::query("UPDATE repositories SET short_description = $1, description = $2 WHERE id = $3")
             .bind(short)
             .bind(full)
             .bind(repository_id)
-            .execute(&mut *self.write().await?)
+            .execute(self.conn())
             .await
             .map(|_| ())
             .map_err(internal("set descriptions"))
     }
-}
 
-impl Db {
-    /// Bytes of `digests` that no manifest of the registry references yet: what a
-    /// manifest referencing them adds to the registry's usage.
-    pub async fn new_bytes_for_registry(&self, registry_id: i64, digests: &[String]) -> Result<i64, Error> {
-        let mut total = 0;
-        for digest in digests {
-            let row = sqlx::query(
-                "SELECT b.size,
-                        EXISTS (SELECT 1 FROM manifest_references mr JOIN repositories r ON r.id = mr.repository_id
-                                WHERE r.registry_id = $1 AND mr.child_digest = $2 AND mr.kind = 'blob') AS counted
-                 FROM blobs b WHERE b.digest = $2",
-            )
-            .bind(registry_id)
-            .bind(digest)
-            .fetch_optional(&mut *self.read().await?)
+    /// `None` follows the registry's default.
+    pub async fn set_repository_immutability(&mut self, repository_id: i64, immutable: Option<bool>) -> Result<(), Error> {
+        sqlx::query("UPDATE repositories SET immutable_tags = $1 WHERE id = $2")
+            .bind(immutable.map(i64::from))
+            .bind(repository_id)
+            .execute(self.conn())
             .await
-            .map_err(internal("new bytes"))?;
-            if let Some(row) = row {
-                let counted: i64 = row.try_get("counted").map_err(internal("decode new bytes"))?;
-                if counted == 0 {
-                    total += row.try_get::<i64, _>("size").map_err(internal("decode new bytes"))?;
-                }
-            }
-        }
-        Ok(total)
+            .map(|_| ())
+            .map_err(internal("set immutability"))
     }
 }

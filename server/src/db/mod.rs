@@ -13,6 +13,7 @@ pub mod registries;
 pub mod retention;
 pub mod sessions;
 pub mod throttle;
+pub mod transaction;
 pub mod uploads;
 pub mod users;
 pub mod workspaces;

@@ -1,7 +1,9 @@
 //! The `registries` table.
 
+use super::transaction::Tx;
 use super::{internal, is_unique_violation, Db};
 use super::content::RepositoryRecord;
+use super::credentials::{CredentialRef, credential_live_column};
 use super::uploads::UploadRecord;
 use app::domain::model::{Role, Visibility};
 use app::domain::Error;
@@ -35,8 +37,6 @@ pub struct AlsoFetch<'a> {
     pub linked_blob: Option<&'a str>,
     /// This upload, if it was started for the repository.
     pub upload: Option<&'a str>,
-    /// The digest this tag names in the repository, if it exists.
-    pub tag: Option<&'a str>,
 }
 
 /// One access lookup's answer. What `AlsoFetch` did not ask for is `None`.
@@ -47,7 +47,8 @@ pub struct AccessRow {
     pub repository: Option<RepositoryRecord>,
     pub linked_blob_size: Option<i64>,
     pub upload: Option<UploadRecord>,
-    pub tag_digest: Option<String>,
+    /// Whether the caller's credential still stands (`credentials::credential_live_column`).
+    pub credential_live: bool,
 }
 
 const SELECT: &str = "SELECT r.id, r.workspace_id, w.name AS workspace, r.name, r.visibility, r.description, r.created_at, r.quota_bytes
@@ -116,30 +117,31 @@ impl Db {
     pub async fn find_registry_access(
         &self,
         name: &str,
-        user_id: i64,
+        credential: CredentialRef,
         repository: Option<&str>,
         also: AlsoFetch<'_>,
     ) -> Result<Option<AccessRow>, Error> {
-        let row = sqlx::query(
-            "SELECT r.id, r.workspace_id, w.name AS workspace, r.name, r.visibility, r.description, r.created_at, r.quota_bytes,
+        let row = sqlx::query(&format!(
+            "SELECT {}, r.id, r.workspace_id, w.name AS workspace, r.name, r.visibility, r.description, r.created_at, r.quota_bytes,
                     (SELECT m.role FROM workspace_members m WHERE m.workspace_id = r.workspace_id AND m.user_id = $2) AS role,
                     repo.id AS repo_id, repo.name AS repo_name, repo.created_at AS repo_created_at,
                     repo.last_push_at AS repo_last_push_at, repo.pulls AS repo_pulls, repo.last_pulled_at AS repo_last_pulled_at,
                     (SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest
                       WHERE rb.repository_id = repo.id AND rb.digest = $4) AS linked_blob_size,
-                    (SELECT t.manifest_digest FROM tags t WHERE t.repository_id = repo.id AND t.name = $6) AS tag_digest,
                     u.id AS upload_id, u.size AS upload_size, u.started_at AS upload_started_at
              FROM registries r JOIN workspaces w ON w.id = r.workspace_id
              LEFT JOIN repositories repo ON repo.registry_id = r.id AND repo.name = $3
              LEFT JOIN uploads u ON u.id = $5 AND u.registry_id = r.id AND u.repository = $3
              WHERE r.name = $1",
-        )
+            credential_live_column(2, 6, 7)
+        ))
         .bind(name)
-        .bind(user_id)
+        .bind(credential.user_id)
         .bind(repository.unwrap_or(""))
         .bind(also.linked_blob.unwrap_or(""))
         .bind(also.upload.unwrap_or(""))
-        .bind(also.tag.unwrap_or(""))
+        .bind(credential.robot_id)
+        .bind(super::now_ms())
         .fetch_optional(&mut *self.read().await?)
         .await
         .map_err(internal("find registry access"))?;
@@ -168,7 +170,7 @@ impl Db {
                 repository,
                 linked_blob_size: row.try_get("linked_blob_size")?,
                 upload,
-                tag_digest: row.try_get("tag_digest")?,
+                credential_live: row.try_get::<i64, _>("credential_live")? > 0,
             };
             Ok((facts, row.try_get("role")?))
         };
@@ -195,27 +197,6 @@ impl Db {
             .map_err(internal("list registries"))
     }
 
-    pub async fn update_registry(&self, id: i64, visibility: Visibility, description: &str, now: i64) -> Result<(), Error> {
-        sqlx::query("UPDATE registries SET visibility = $1, description = $2, updated_at = $3 WHERE id = $4")
-            .bind(visibility.as_str())
-            .bind(description)
-            .bind(now)
-            .bind(id)
-            .execute(&mut *self.write().await?)
-            .await
-            .map(|_| ())
-            .map_err(internal("update registry"))
-    }
-
-    /// Deletes the registry and, by cascade, its robot credentials.
-    pub async fn delete_registry(&self, id: i64) -> Result<(), Error> {
-        sqlx::query("DELETE FROM registries WHERE id = $1")
-            .bind(id)
-            .execute(&mut *self.write().await?)
-            .await
-            .map(|_| ())
-            .map_err(internal("delete registry"))
-    }
 }
 
 impl Db {
@@ -236,13 +217,43 @@ impl Db {
 }
 
 impl Db {
-    pub async fn set_registry_quota(&self, registry_id: i64, quota: Option<i64>) -> Result<(), Error> {
-        sqlx::query("UPDATE registries SET quota_bytes = $1 WHERE id = $2")
-            .bind(quota)
-            .bind(registry_id)
-            .execute(&mut *self.write().await?)
+}
+
+/// A registry's settings as a change leaves them (`None` keeps the tag default).
+pub struct RegistrySettings<'a> {
+    pub visibility: Visibility,
+    pub description: &'a str,
+    pub quota_bytes: Option<i64>,
+    pub immutable_tags_default: Option<bool>,
+}
+
+impl Tx<'_> {
+    /// Writes every setting in one statement.
+    pub async fn update_registry(&mut self, id: i64, settings: RegistrySettings<'_>, now: i64) -> Result<(), Error> {
+        sqlx::query(
+            "UPDATE registries SET visibility = $1, description = $2, quota_bytes = $3,
+                    immutable_tags_default = COALESCE($4, immutable_tags_default), updated_at = $5
+             WHERE id = $6",
+        )
+        .bind(settings.visibility.as_str())
+        .bind(settings.description)
+        .bind(settings.quota_bytes)
+        .bind(settings.immutable_tags_default.map(i64::from))
+        .bind(now)
+        .bind(id)
+        .execute(self.conn())
+        .await
+        .map(|_| ())
+        .map_err(internal("update registry"))
+    }
+
+    /// Deletes the registry and, by cascade, its repositories and robot credentials.
+    pub async fn delete_registry(&mut self, id: i64) -> Result<(), Error> {
+        sqlx::query("DELETE FROM registries WHERE id = $1")
+            .bind(id)
+            .execute(self.conn())
             .await
             .map(|_| ())
-            .map_err(internal("set quota"))
+            .map_err(internal("delete registry"))
     }
 }

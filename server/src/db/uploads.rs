@@ -12,19 +12,58 @@ pub struct UploadRecord {
     pub started_at: i64,
 }
 
+/// How many uploads may be open at once.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadLimits {
+    pub per_registry: i64,
+    pub per_credential: i64,
+}
+
+/// Whether a new upload was opened, or which limit refused it.
+#[derive(Debug, PartialEq, Eq)]
+pub enum UploadOpened {
+    Opened,
+    RegistryFull,
+    CredentialFull,
+}
+
 impl Db {
-    pub async fn insert_upload(&self, id: &str, registry_id: i64, repository: &str, now: i64) -> Result<(), Error> {
-        sqlx::query(
-            "INSERT INTO uploads (id, registry_id, repository, size, started_at, updated_at) VALUES ($1, $2, $3, 0, $4, $4)",
+    /// Opens an upload unless the registry or the credential `started_by` already
+    /// has its limit of uploads open: one conditional statement.
+    pub async fn insert_upload(
+        &self,
+        id: &str,
+        registry_id: i64,
+        repository: &str,
+        started_by: &str,
+        limits: UploadLimits,
+        now: i64,
+    ) -> Result<UploadOpened, Error> {
+        let inserted = sqlx::query(
+            "INSERT INTO uploads (id, registry_id, repository, size, started_at, updated_at, started_by)
+             SELECT $1, $2, $3, 0, $4, $4, $5
+             WHERE (SELECT COUNT(*) FROM uploads WHERE registry_id = $2) < $6
+               AND (SELECT COUNT(*) FROM uploads WHERE started_by = $5) < $7",
         )
         .bind(id)
         .bind(registry_id)
         .bind(repository)
         .bind(now)
+        .bind(started_by)
+        .bind(limits.per_registry)
+        .bind(limits.per_credential)
         .execute(&mut *self.write().await?)
         .await
-        .map(|_| ())
-        .map_err(internal("insert upload"))
+        .map_err(internal("insert upload"))?;
+        if inserted.rows_affected() > 0 {
+            return Ok(UploadOpened::Opened);
+        }
+        let open_here: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM uploads WHERE registry_id = $1")
+            .bind(registry_id)
+            .fetch_one(&mut *self.read().await?)
+            .await
+            .map_err(internal("count uploads"))?;
+        Ok(if open_here >= limits.per_registry { UploadOpened::RegistryFull } else { UploadOpened::CredentialFull })
     }
 
     /// Takes the upload for one writer while it stands at `size`: false if it has
@@ -103,9 +142,11 @@ impl Db {
     }
 
     /// Uploads untouched since `before`.
-    pub async fn stale_uploads(&self, before: i64) -> Result<Vec<String>, Error> {
-        sqlx::query("SELECT id FROM uploads WHERE updated_at < $1")
+    /// Uploads idle since `before` that no request is writing into at `now`.
+    pub async fn stale_uploads(&self, before: i64, now: i64) -> Result<Vec<String>, Error> {
+        sqlx::query("SELECT id FROM uploads WHERE updated_at < $1 AND (locked_until IS NULL OR locked_until < $2)")
             .bind(before)
+            .bind(now)
             .fetch_all(&mut *self.read().await?)
             .await
             .and_then(|rows| rows.iter().map(|r| r.try_get::<String, _>("id")).collect())

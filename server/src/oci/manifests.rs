@@ -17,7 +17,7 @@ pub async fn get(state: &AppState, request: &Request2, name: &RepositoryName, re
     let manifest = state.services.get_manifest(&request.caller, name, &reference, with_body).await?;
     let builder = Response::builder()
         .status(StatusCode::OK)
-        .header(CONTENT_TYPE, &manifest.media_type)
+        .header(CONTENT_TYPE, served_media_type(&manifest.media_type))
         .header(CONTENT_LENGTH, manifest.size)
         .header("docker-content-digest", &manifest.digest);
     let body = if with_body { Body::from(manifest.content) } else { Body::empty() };
@@ -53,4 +53,38 @@ pub async fn delete(state: &AppState, request: &Request2, name: &RepositoryName,
     let reference = Reference::parse(reference)?;
     state.services.delete_manifest(&request.caller, name, &reference).await?;
     Ok((StatusCode::ACCEPTED, [(CONTENT_LENGTH, "0")]).into_response())
+}
+
+/// The `Content-Type` a stored manifest is served with. Its own media type when that
+/// is a JSON type (every manifest and artifact format is one), `application/octet-stream`
+/// for anything else: a document pushed as `text/html` must never be handed to a
+/// browser as a page from Berth's origin.
+fn served_media_type(stored: &str) -> &str {
+    let Some((kind, subtype)) = stored.split_once('/') else { return "application/octet-stream" };
+    let token = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b));
+    let json = subtype == "json" || subtype.ends_with("+json");
+    if kind.eq_ignore_ascii_case("application") && token(subtype) && json { stored } else { "application/octet-stream" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::served_media_type;
+
+    #[test]
+    fn only_json_media_types_are_served_as_themselves() {
+        for kept in [
+            "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.oci.image.index.v1+json",
+            "application/vnd.docker.distribution.manifest.v2+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+            "application/vnd.cncf.helm.config.v1+json",
+            "application/json",
+        ] {
+            assert_eq!(served_media_type(kept), kept);
+        }
+        for refused in ["text/html", "application/xhtml+xml", "image/svg+xml", "text/javascript", "application/javascript",
+            "application/json; charset=utf-8\r\nx: y", "text/html+json", "", "nonsense"] {
+            assert_eq!(served_media_type(refused), "application/octet-stream", "{refused}");
+        }
+    }
 }

@@ -3,11 +3,12 @@
 //! distribution services with the caller. `challenge` adds the token-auth challenge
 //! to every 401 and the API version header to every response.
 //!
-//! A registry token identifies its holder (for five minutes); like Basic
-//! credentials, every request is then authorized by the policy. The token's
-//! `access` claims record what the holder was granted when it asked, but a token is
-//! not a narrower credential than the identity it names: clients such as oras-py
-//! reuse their first token for every operation.
+//! A registry token identifies its holder (for five minutes) and is an upper bound
+//! on what the request may do: a request its `access` claims do not cover is
+//! answered 401 with a challenge naming the scope it needs (clients then ask for a
+//! token with that scope), and within the claims the policy decides as it does for
+//! Basic credentials. A mount from a repository the token grants no pull on is
+//! started as an ordinary upload, as the spec allows.
 
 pub mod error;
 pub mod path;
@@ -74,12 +75,21 @@ async fn dispatch(
     let Some(route) = path::parse(&rest) else {
         return body_404();
     };
-    let request = Request2 {
+    let mut request = Request2 {
         caller,
         claims: claims.map(|Extension(c)| c),
         query: serde_urlencoded::from_str(query.as_deref().unwrap_or_default()).unwrap_or_default(),
         headers,
     };
+    if let Some(claims) = &request.claims {
+        if !token_covers(claims, &route, &method) {
+            return insufficient_scope(claims, &route);
+        }
+        let mount_source_granted = request.param("from").is_some_and(|from| claims.allows(from, "pull"));
+        if !mount_source_granted {
+            request.query.retain(|(key, _)| key != "mount" && key != "from");
+        }
+    }
     let result = match route {
         Route::Catalog => match method {
             Method::GET => listings::catalog(&state, &request).await,
@@ -151,6 +161,28 @@ where
     }
 }
 
+/// Marks a response refused for a token's scope, for `challenge` to add the header
+/// that says which scope the request needs.
+#[derive(Clone, Copy)]
+struct InsufficientScope;
+
+/// The answer to a request its token does not cover. 401 when the token grants
+/// nothing on the repository (the client asks for a token for it, as the token
+/// spec has it); 403 with the same challenge when it grants other actions there:
+/// clients that hold on to a token (oras-py) ask for a new one only after a 403,
+/// and a client the policy refuses anyway does not loop on 401s.
+fn insufficient_scope(claims: &Claims, route: &Route) -> Response {
+    let names_repository = route_repository(route).is_some_and(|name| claims.access.iter().any(|a| a.kind == "repository" && a.name == name));
+    let mut response = if names_repository {
+        OciError(Error::Forbidden("The token does not grant this action; ask for a token with the scope in WWW-Authenticate.".to_string()))
+            .into_response()
+    } else {
+        OciError(Error::Unauthenticated).into_response()
+    };
+    response.extensions_mut().insert(InsufficientScope);
+    response
+}
+
 fn body_404() -> Response {
     body(StatusCode::NOT_FOUND, "NAME_UNKNOWN", "There is no such endpoint under /v2/.")
 }
@@ -159,8 +191,10 @@ fn unsupported_method() -> Response {
     body(StatusCode::METHOD_NOT_ALLOWED, "UNSUPPORTED", "This endpoint does not accept that method.")
 }
 
-/// Adds `WWW-Authenticate` to every `/v2/` 401 (naming the scope the request needed)
-/// and `Docker-Distribution-API-Version` to every `/v2/` response.
+/// Adds `WWW-Authenticate` to every `/v2/` 401 (naming the scope the request needed),
+/// and `Docker-Distribution-API-Version` and the headers that keep whatever is served
+/// from running as a page in Berth's origin (no sniffing, a sandbox with nothing
+/// allowed) to every `/v2/` response.
 pub async fn challenge(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     if path != "/v2" && !path.starts_with("/v2/") {
@@ -176,11 +210,18 @@ pub async fn challenge(State(state): State<AppState>, req: Request, next: Next) 
         .unwrap_or_else(|| state.leptos_options.site_addr.to_string());
     let scope = scope_for(req.method(), &path);
     let mut response = next.run(req).await;
-    response.headers_mut().insert("docker-distribution-api-version", HeaderValue::from_static("registry/2.0"));
-    if response.status() == StatusCode::UNAUTHORIZED {
+    let headers = response.headers_mut();
+    headers.insert("docker-distribution-api-version", HeaderValue::from_static("registry/2.0"));
+    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert("content-security-policy", HeaderValue::from_static("sandbox; default-src 'none'"));
+    let insufficient_scope = response.extensions().get::<InsufficientScope>().is_some();
+    if response.status() == StatusCode::UNAUTHORIZED || insufficient_scope {
         let mut value = format!("Bearer realm=\"{scheme}://{host}/auth/token\",service=\"{host}\"");
         if let Some(scope) = scope {
             value.push_str(&format!(",scope=\"{scope}\""));
+        }
+        if insufficient_scope {
+            value.push_str(",error=\"insufficient_scope\"");
         }
         if let Ok(value) = HeaderValue::from_str(&value) {
             response.headers_mut().insert(WWW_AUTHENTICATE, value);
@@ -189,23 +230,45 @@ pub async fn challenge(State(state): State<AppState>, req: Request, next: Next) 
     response
 }
 
-/// The token scope a `/v2/` request needs, from its method and path.
-fn scope_for(method: &Method, path: &str) -> Option<String> {
-    let rest = path.strip_prefix("/v2/")?;
-    let route = path::parse(rest)?;
-    let name = match route {
-        Route::Catalog => return Some("registry:catalog:*".to_string()),
+/// The repository a route acts on (`None` for the catalog).
+fn route_repository(route: &Route) -> Option<&str> {
+    match route {
+        Route::Catalog => None,
         Route::Tags { name }
         | Route::Manifest { name, .. }
         | Route::Blob { name, .. }
         | Route::StartUpload { name }
         | Route::Upload { name, .. }
-        | Route::Referrers { name, .. } => name,
-    };
-    let actions = match *method {
+        | Route::Referrers { name, .. } => Some(name),
+    }
+}
+
+/// The token action a request needs on its repository: reads pull, deletes delete,
+/// everything else pushes.
+fn needed_action(method: &Method) -> &'static str {
+    match *method {
         Method::GET | Method::HEAD => "pull",
         Method::DELETE => "delete",
-        _ => "pull,push",
+        _ => "push",
+    }
+}
+
+/// Whether a registry token's claims cover the request.
+fn token_covers(claims: &Claims, route: &Route, method: &Method) -> bool {
+    match route_repository(route) {
+        Some(name) => claims.allows(name, needed_action(method)),
+        None => claims.access.iter().any(|a| a.kind == "registry" && a.name == "catalog"),
+    }
+}
+
+/// The token scope a `/v2/` request needs, from its method and path.
+fn scope_for(method: &Method, path: &str) -> Option<String> {
+    let rest = path.strip_prefix("/v2/")?;
+    let route = path::parse(rest)?;
+    let Some(name) = route_repository(&route) else { return Some("registry:catalog:*".to_string()) };
+    let actions = match needed_action(method) {
+        "push" => "pull,push",
+        action => action,
     };
     Some(format!("repository:{name}:{actions}"))
 }
@@ -227,5 +290,47 @@ mod tests {
         assert_eq!(scope_for(&Method::DELETE, "/v2/acme/api/blobs/sha256:00").as_deref(), Some("repository:acme/api:delete"));
         assert_eq!(scope_for(&Method::GET, "/v2/_catalog").as_deref(), Some("registry:catalog:*"));
         assert_eq!(scope_for(&Method::GET, "/v2/"), None);
+    }
+
+    fn claims(access: &[(&str, &str, &[&str])]) -> Claims {
+        Claims {
+            iss: "berth".into(),
+            sub: "alice".into(),
+            aud: "registry.test".into(),
+            exp: 0,
+            nbf: 0,
+            iat: 0,
+            jti: "x".into(),
+            access: access
+                .iter()
+                .map(|(kind, name, actions)| crate::auth::registry_token::Access {
+                    kind: kind.to_string(),
+                    name: name.to_string(),
+                    actions: actions.iter().map(|a| a.to_string()).collect(),
+                })
+                .collect(),
+            berth: crate::auth::registry_token::Subject::User { id: 1, admin: false },
+        }
+    }
+
+    #[test]
+    fn a_token_covers_only_what_it_grants() {
+        let pull_only = claims(&[("repository", "acme/api", &["pull"])]);
+        let manifest = path::parse("acme/api/manifests/v1").unwrap();
+        assert!(token_covers(&pull_only, &manifest, &Method::GET));
+        assert!(token_covers(&pull_only, &manifest, &Method::HEAD));
+        assert!(!token_covers(&pull_only, &manifest, &Method::PUT), "a pull token cannot push");
+        assert!(!token_covers(&pull_only, &manifest, &Method::DELETE), "a pull token cannot delete");
+        let upload = path::parse("acme/api/blobs/uploads/").unwrap();
+        assert!(!token_covers(&pull_only, &upload, &Method::POST));
+        let other = path::parse("acme/other/manifests/v1").unwrap();
+        assert!(!token_covers(&pull_only, &other, &Method::GET), "another repository");
+        assert!(!token_covers(&pull_only, &path::parse("_catalog").unwrap(), &Method::GET));
+
+        let everything = claims(&[("repository", "acme/api", &["*"]), ("registry", "catalog", &["*"])]);
+        assert!(token_covers(&everything, &manifest, &Method::DELETE));
+        assert!(token_covers(&everything, &upload, &Method::PATCH));
+        assert!(token_covers(&everything, &path::parse("_catalog").unwrap(), &Method::GET));
+        assert!(!token_covers(&claims(&[]), &manifest, &Method::GET), "a token with no access covers nothing");
     }
 }

@@ -80,15 +80,31 @@ pub async fn status(state: &AppState, request: &Request2, name: &RepositoryName,
 }
 
 /// `Content-Range: <first>-<last>` (also accepting `bytes <first>-<last>/<total>`).
+/// Anything else, a range that ends before it starts, or one past the largest blob
+/// a database can count is the spec's 416.
 fn content_range(request: &Request2) -> Result<Option<(u64, u64)>, OciError> {
-    let Some(raw) = request.headers.get("content-range").and_then(|v| v.to_str().ok()) else {
+    let Some(header) = request.headers.get("content-range") else {
         return Ok(None);
     };
+    let raw = header.to_str().unwrap_or_default();
+    parse_content_range(raw).map(Some).ok_or_else(|| OciError(Error::RangeInvalid(format!("'{raw}' is not a byte range"))))
+}
+
+fn parse_content_range(raw: &str) -> Option<(u64, u64)> {
     let spec = raw.trim().trim_start_matches("bytes").trim_start_matches([' ', '=']);
     let spec = spec.split('/').next().unwrap_or_default();
-    let parsed = spec.split_once('-').and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)));
-    parsed.map(Some).ok_or_else(|| OciError(Error::RangeInvalid(format!("'{raw}' is not a byte range"))))
+    let (first, last) = spec.split_once('-')?;
+    let digits = |s: &str| -> Option<u64> {
+        let s = s.trim();
+        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        s.parse().ok()
+    };
+    let (first, last) = (digits(first)?, digits(last)?);
+    (first <= last && last < i64::MAX as u64).then_some((first, last))
 }
+
 
 pub async fn patch(state: &AppState, request: &Request2, name: &RepositoryName, id: &str, body: Body) -> Result<Response, OciError> {
     let range = content_range(request)?;
@@ -107,4 +123,20 @@ pub async fn complete(state: &AppState, request: &Request2, name: &RepositoryNam
 pub async fn cancel(state: &AppState, request: &Request2, name: &RepositoryName, id: &str) -> Result<Response, OciError> {
     state.services.cancel_upload(&request.caller, name, id).await?;
     Ok((StatusCode::NO_CONTENT, [(CONTENT_LENGTH, "0")]).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_content_range;
+
+    #[test]
+    fn content_ranges_parse_only_when_they_make_sense() {
+        assert_eq!(parse_content_range("0-99"), Some((0, 99)));
+        assert_eq!(parse_content_range("bytes 100-199/*"), Some((100, 199)));
+        assert_eq!(parse_content_range("bytes=5-5"), Some((5, 5)));
+        for bad in ["", "-", "10", "10-", "-10", "9-3", "a-b", "+1-2", "0-18446744073709551615",
+            "0-9223372036854775807", "0-99999999999999999999", "1 - 2 - 3"] {
+            assert_eq!(parse_content_range(bad), None, "{bad}");
+        }
+    }
 }

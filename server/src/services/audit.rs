@@ -3,6 +3,7 @@
 
 use super::Services;
 use crate::db::audit::AuditRecord;
+use crate::db::transaction::Tx;
 use crate::db::now_ms;
 use app::domain::model::Id;
 use app::domain::policy::{self, Action, Caller};
@@ -22,26 +23,33 @@ pub struct Event<'a> {
     pub detail: Option<String>,
 }
 
+fn audit_record<'a>(actor: &'a str, client_addr: &'a str, event: &'a Event<'a>) -> AuditRecord<'a> {
+    AuditRecord {
+        workspace_id: event.workspace_id,
+        actor,
+        action: event.action,
+        resource_type: event.resource_type,
+        resource: event.resource,
+        detail: event.detail.as_deref(),
+        client_addr,
+        at: now_ms(),
+    }
+}
+
 impl Services {
     pub(crate) async fn record(&self, caller: &Caller, event: Event<'_>) -> Result<(), Error> {
         self.record_as(&caller.principal.display_name(), &caller.client_addr, event).await
     }
 
+    /// `record`, in the transaction that makes the change: both commit or neither.
+    pub(crate) async fn record_in(&self, tx: &mut Tx<'_>, caller: &Caller, event: Event<'_>) -> Result<(), Error> {
+        tx.insert_audit(audit_record(&caller.principal.display_name(), &caller.client_addr, &event)).await
+    }
+
     /// `record` for work nobody requested just now (a scheduled retention run):
     /// `actor` names what did it.
     pub(crate) async fn record_as(&self, actor: &str, client_addr: &str, event: Event<'_>) -> Result<(), Error> {
-        self.db
-            .insert_audit(AuditRecord {
-                workspace_id: event.workspace_id,
-                actor,
-                action: event.action,
-                resource_type: event.resource_type,
-                resource: event.resource,
-                detail: event.detail.as_deref(),
-                client_addr,
-                at: now_ms(),
-            })
-            .await
+        self.db.insert_audit(audit_record(actor, client_addr, &event)).await
     }
 
     pub async fn list_audit(&self, caller: &Caller, workspace: &str, page: i64, per_page: i64) -> Result<AuditPage, Error> {

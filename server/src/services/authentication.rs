@@ -6,6 +6,7 @@ use crate::auth::password;
 use crate::auth::secret::{hash_secret, hashes_match, TOKEN_PREFIX};
 use crate::db::now_ms;
 use crate::db::throttle::ThrottleRule;
+use crate::db::users::UserRecord;
 use app::domain::policy::{Principal, RobotIdentity, UserIdentity};
 use app::domain::Error;
 
@@ -13,34 +14,49 @@ use app::domain::Error;
 const PER_USER: ThrottleRule = ThrottleRule { max_failures: 5, window_ms: 15 * 60_000, lockout_ms: 15 * 60_000 };
 /// Thirty failures from one address within 15 minutes lock that address out.
 const PER_ADDRESS: ThrottleRule = ThrottleRule { max_failures: 30, window_ms: 15 * 60_000, lockout_ms: 15 * 60_000 };
+/// How long a password attempt waits for a slot held by attempts still being checked.
+const CLAIM_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+const CLAIM_RETRY: std::time::Duration = std::time::Duration::from_millis(20);
 /// Longer than any username or secret we accept; refused before any work is done.
 pub const MAX_CREDENTIAL_LEN: usize = 1024;
 
 impl Services {
     /// Checks a username and password. Wrong credentials, an unknown user and a
     /// disabled account all cost the same time; the first two are indistinguishable.
+    /// The attempt is claimed against both limits before the password is checked,
+    /// so no number of concurrent guesses gets more checks than the limits allow.
     pub async fn sign_in(&self, username: &str, password: &str, client_addr: &str) -> Result<UserIdentity, Error> {
         if username.len() > MAX_CREDENTIAL_LEN || password.len() > MAX_CREDENTIAL_LEN {
             return Err(Error::invalid("credentials", "too long"));
         }
         let keys = ThrottleKeys::new(username, client_addr);
-        self.refuse_if_throttled(&keys).await?;
-
-        let user = self.db.find_user_by_username(username).await?;
-        let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
-        let matches = password::verify(password.to_string(), stored_hash).await;
-
-        match user {
-            Some(user) if matches => {
-                if user.disabled {
-                    return Err(Error::Forbidden("This account is disabled.".to_string()));
-                }
-                self.db.throttle_clear(&keys.user).await?;
-                self.db.record_user_login(user.id, now_ms()).await?;
-                Ok(UserIdentity { id: user.id, username: user.username, is_admin: user.is_admin })
-            }
-            _ => Err(self.count_failure(&keys).await),
+        let known = self.db.find_user_by_username(username).await?;
+        if let Some(user) = known.as_ref().filter(|u| self.verified_passwords.recently_verified(username, password, &u.password_hash)) {
+            return self.signed_in(user.clone()).await;
         }
+        self.claim_attempt(&keys).await?;
+        let stored_hash = known.as_ref().map(|u| u.password_hash.clone());
+        let user = match password::verify(password.to_string(), stored_hash).await {
+            Ok(true) => known.expect("a password only matches a stored hash"),
+            Ok(false) => return Err(self.settle_failure(&keys).await),
+            Err(busy) => {
+                // Never checked: it does not count.
+                self.release_attempt(&keys).await;
+                return Err(busy);
+            }
+        };
+        self.verified_passwords.remember(username, password, &user.password_hash);
+        self.db.throttle_succeed(&keys.user).await?;
+        self.db.throttle_release(&keys.addr).await?;
+        self.signed_in(user).await
+    }
+
+    async fn signed_in(&self, user: UserRecord) -> Result<UserIdentity, Error> {
+        if user.disabled {
+            return Err(Error::Forbidden("This account is disabled.".to_string()));
+        }
+        self.db.record_user_login(user.id, now_ms()).await?;
+        Ok(UserIdentity { id: user.id, username: user.username, is_admin: user.is_admin })
     }
 
     /// `Authorization: Basic`: a robot (`robot$REGISTRY+NAME`), a user with one of
@@ -55,7 +71,7 @@ impl Services {
         if secret.starts_with(TOKEN_PREFIX) {
             let user = self.authenticate_token(secret, client_addr).await?;
             if user.username != username {
-                return Err(self.count_failure(&ThrottleKeys::new(username, client_addr)).await);
+                return Err(self.count_failure(&ThrottleKeys::new("", client_addr)).await);
             }
             return Ok(Principal::User(user));
         }
@@ -90,8 +106,11 @@ impl Services {
         Ok(identity)
     }
 
+    /// Robot names are public (they appear in push commands), so failures count
+    /// against the address only: a stranger cannot lock a robot out, and a 200-bit
+    /// secret needs no per-name limit.
     async fn authenticate_robot(&self, robot: &str, secret: &str, client_addr: &str) -> Result<RobotIdentity, Error> {
-        let keys = ThrottleKeys::new(&format!("robot${robot}"), client_addr);
+        let keys = ThrottleKeys::new("", client_addr);
         self.refuse_if_throttled(&keys).await?;
         let (registry_name, robot_name) = robot.split_once('+').ok_or(Error::Unauthenticated)?;
         let registry = self.db.find_registry(registry_name).await?;
@@ -130,7 +149,7 @@ impl Services {
 
     async fn refuse_if_throttled(&self, keys: &ThrottleKeys) -> Result<(), Error> {
         let now = now_ms();
-        for key in [&keys.user, &keys.addr] {
+        for key in keys.all() {
             if let Some(remaining_ms) = self.db.throttle_remaining_ms(key, now).await? {
                 return Err(Error::TooManyRequests { retry_after_secs: (remaining_ms as u64).div_ceil(1000) });
             }
@@ -138,18 +157,66 @@ impl Services {
         Ok(())
     }
 
-    /// Counts a failed attempt against the username and the address; returns the
-    /// error to answer with.
-    async fn count_failure(&self, keys: &ThrottleKeys) -> Error {
+    /// Claims a password attempt against the username's and the address's limits.
+    /// While a limit is taken up by attempts still being checked (not by failures
+    /// that locked it), the claim waits for them to settle, so honest concurrent
+    /// requests are delayed, never refused; a locked key refuses at once.
+    async fn claim_attempt(&self, keys: &ThrottleKeys) -> Result<(), Error> {
+        let deadline = tokio::time::Instant::now() + CLAIM_WAIT;
+        loop {
+            if self.try_claim_attempt(keys).await? {
+                return Ok(());
+            }
+            self.refuse_if_throttled(keys).await?;
+            if tokio::time::Instant::now() >= deadline {
+                return Err(Error::TooManyRequests { retry_after_secs: 1 });
+            }
+            tokio::time::sleep(CLAIM_RETRY).await;
+        }
+    }
+
+    /// One try at claiming both keys; gives back the user's claim when the
+    /// address's is refused.
+    async fn try_claim_attempt(&self, keys: &ThrottleKeys) -> Result<bool, Error> {
+        let now = now_ms();
+        if !keys.user.is_empty() && !self.db.throttle_claim(&keys.user, PER_USER, now).await? {
+            return Ok(false);
+        }
+        match self.db.throttle_claim(&keys.addr, PER_ADDRESS, now).await {
+            Ok(true) => Ok(true),
+            Ok(false) => {
+                self.release_user_claim(keys).await;
+                Ok(false)
+            }
+            Err(err) => {
+                self.release_user_claim(keys).await;
+                Err(err)
+            }
+        }
+    }
+
+    async fn release_user_claim(&self, keys: &ThrottleKeys) {
+        if !keys.user.is_empty() {
+            let _ = self.db.throttle_release(&keys.user).await;
+        }
+    }
+
+    async fn release_attempt(&self, keys: &ThrottleKeys) {
+        self.release_user_claim(keys).await;
+        let _ = self.db.throttle_release(&keys.addr).await;
+    }
+
+    /// A claimed password attempt failed: locks whichever key reached its limit.
+    async fn settle_failure(&self, keys: &ThrottleKeys) -> Error {
         let now = now_ms();
         let mut locked = false;
         if !keys.user.is_empty() {
-            match self.db.throttle_record_failure(&keys.user, PER_USER, now).await {
+            match self.db.throttle_settle_failure(&keys.user, PER_USER, now).await {
                 Ok(l) => locked |= l,
                 Err(err) => return err,
             }
         }
-        match self.db.throttle_record_failure(&keys.addr, PER_ADDRESS, now).await {
+        match self.db.throttle_settle_failure(&keys.addr, PER_ADDRESS, now).await {
             Ok(l) => locked |= l,
             Err(err) => return err,
         }
@@ -157,6 +224,20 @@ impl Services {
             tracing::warn!(throttle = keys.user.as_str(), address = keys.addr.as_str(), "sign-in locked after repeated failures");
         }
         Error::Unauthenticated
+    }
+
+    /// Counts a failed robot or token attempt against the address (after the fact:
+    /// these secrets are too long to guess); returns the error to answer with.
+    async fn count_failure(&self, keys: &ThrottleKeys) -> Error {
+        let now = now_ms();
+        match self.db.throttle_record_failure(&keys.addr, PER_ADDRESS, now).await {
+            Ok(true) => {
+                tracing::warn!(address = keys.addr.as_str(), "credential checks locked after repeated failures");
+                Error::Unauthenticated
+            }
+            Ok(false) => Error::Unauthenticated,
+            Err(err) => err,
+        }
     }
 }
 
@@ -167,6 +248,10 @@ struct ThrottleKeys {
 }
 
 impl ThrottleKeys {
+    fn all(&self) -> impl Iterator<Item = &String> {
+        [&self.user, &self.addr].into_iter().filter(|k| !k.is_empty())
+    }
+
     fn new(username: &str, client_addr: &str) -> Self {
         let user = if username.is_empty() { String::new() } else { format!("user:{}", username.to_ascii_lowercase()) };
         ThrottleKeys { user, addr: format!("addr:{client_addr}") }

@@ -1,5 +1,7 @@
-//! Online garbage collection: removes blobs that no repository links and no manifest
-//! references, while pushes and pulls go on.
+//! Online garbage collection: removes blobs no manifest references, while pushes and
+//! pulls go on. First it removes the links (repository → blob) older than the grace
+//! period that no manifest of their repository uses (left by deleted images and by
+//! blobs pushed without a manifest), then the blobs no link and no manifest holds.
 //!
 //! Why it is safe: a push records (touches) its blob in the database *before* it puts
 //! the bytes in place and links them, and collection only takes blobs untouched for a
@@ -19,7 +21,6 @@ use app::domain::time::Timestamp;
 use app::dto::{GcReport, GcRun};
 
 const BATCH: i64 = 500;
-
 
 impl Services {
     /// `POST /api/v1/admin/gc`: administrators run a pass now (or, with `dry_run`,
@@ -81,6 +82,7 @@ impl Services {
     pub async fn collect_garbage(&self, grace_ms: i64) -> Result<GcReport, Error> {
         let mut report = GcReport::default();
         let cutoff = now_ms() - grace_ms;
+        self.db.unlink_unreferenced_blobs(cutoff).await?;
         loop {
             let candidates = self.db.unreferenced_blobs(cutoff, BATCH).await?;
             if candidates.is_empty() {

@@ -20,6 +20,7 @@ pub mod tag_details;
 pub mod registries;
 pub mod robots;
 pub mod tokens;
+pub mod verified_passwords;
 pub mod workspaces;
 
 use crate::auth::registry_token::TokenKey;
@@ -28,6 +29,7 @@ use crate::db::Db;
 use crate::storage::BlobStore;
 use hashing::UploadHashes;
 use pulls::PullRecorder;
+use crate::db::credentials::CredentialRef;
 use crate::db::registries::{AccessRow, AlsoFetch, RegistryRecord};
 use crate::db::workspaces::WorkspaceRecord;
 use app::domain::policy::{Caller, Principal, Target};
@@ -43,6 +45,7 @@ pub struct Services {
     pub pulls: PullRecorder,
     pub token_key: TokenKey,
     pub manifest_cache: Arc<distribution::manifest_cache::ManifestCache>,
+    pub verified_passwords: Arc<verified_passwords::VerifiedPasswords>,
 }
 
 impl Services {
@@ -55,6 +58,7 @@ impl Services {
             pulls,
             token_key,
             manifest_cache: Arc::default(),
+            verified_passwords: Arc::default(),
         }
     }
 
@@ -90,12 +94,30 @@ impl Services {
         repository: Option<&str>,
         also: AlsoFetch<'_>,
     ) -> Result<(AccessRow, Target), Error> {
-        let user_id = caller.principal.user().map(|user| user.id).unwrap_or(-1);
-        let Some(facts) = self.db.find_registry_access(name, user_id, repository, also).await? else {
+        let credential = CredentialRef::of(&caller.principal);
+        let Some(facts) = self.db.find_registry_access(name, credential, repository, also).await? else {
             return Err(absent(caller, Resource::Registry));
         };
+        if !facts.credential_live {
+            return Err(Error::Unauthenticated);
+        }
         let target = Target::Registry { registry_id: facts.registry.id, public: facts.registry.is_public(), role: facts.role };
         Ok((facts, target))
+    }
+}
+
+impl Services {
+    /// Refuses a caller whose credential no longer stands (a registry token whose
+    /// robot was revoked or expired, or whose user was disabled), for the requests
+    /// that run no access query.
+    pub(crate) async fn require_live_credential(&self, caller: &Caller) -> Result<(), Error> {
+        if caller.principal == Principal::Anonymous {
+            return Ok(());
+        }
+        match self.db.credential_live(CredentialRef::of(&caller.principal), crate::db::now_ms()).await? {
+            true => Ok(()),
+            false => Err(Error::Unauthenticated),
+        }
     }
 }
 

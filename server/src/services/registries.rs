@@ -3,7 +3,7 @@
 
 use super::Services;
 use super::audit::Event;
-use crate::db::registries::{NewRegistryRecord, RegistryRecord};
+use crate::db::registries::{NewRegistryRecord, RegistryRecord, RegistrySettings};
 use crate::db::{new_id, now_ms};
 use app::domain::names::{ResourceName, bounded_text};
 use app::domain::policy::{self, Action, Caller};
@@ -57,6 +57,8 @@ impl Services {
         self.registry_view(caller, registry).await
     }
 
+    /// Checks every field first, then writes them all and the audit row in one
+    /// transaction: a refused request changes nothing.
     pub async fn update_registry(&self, caller: &Caller, name: &str, patch: RegistryPatch) -> Result<Registry, Error> {
         let (registry, target) = self.registry_target(caller, name).await?;
         policy::require(&caller.principal, Action::UpdateRegistry, target)?;
@@ -65,20 +67,17 @@ impl Services {
             Some(text) => description(Some(text))?,
             None => registry.description.clone(),
         };
-        self.db.update_registry(registry.id, visibility, &description, now_ms()).await?;
+        if patch.quota_bytes.is_some_and(|quota| quota.is_some_and(|q| q < 0)) {
+            return Err(Error::invalid("quota_bytes", "must be 0 or more, or null for no quota"));
+        }
         let mut changes = Vec::new();
         if let Some(quota) = patch.quota_bytes {
-            if quota.is_some_and(|q| q < 0) {
-                return Err(Error::invalid("quota_bytes", "must be 0 or more, or null for no quota"));
-            }
-            self.db.set_registry_quota(registry.id, quota).await?;
             changes.push(match quota {
                 Some(q) => format!("quota {q} bytes"),
                 None => "quota removed".to_string(),
             });
         }
         if let Some(immutable) = patch.immutable_tags_default {
-            self.db.set_registry_immutability_default(registry.id, immutable).await?;
             changes.push(format!("immutable tags by default {}", if immutable { "on" } else { "off" }));
         }
         if visibility != registry.visibility {
@@ -87,10 +86,19 @@ impl Services {
         if description != registry.description {
             changes.push("description changed".to_string());
         }
+        let settings = RegistrySettings {
+            visibility,
+            description: &description,
+            quota_bytes: patch.quota_bytes.unwrap_or(registry.quota_bytes),
+            immutable_tags_default: patch.immutable_tags_default,
+        };
+        let mut tx = self.db.begin().await?;
+        tx.update_registry(registry.id, settings, now_ms()).await?;
         if !changes.is_empty() {
             let event = registry_event(registry.workspace_id, "registry.update", &registry.name, Some(changes.join("; ")));
-            self.record(caller, event).await?;
+            self.record_in(&mut tx, caller, event).await?;
         }
+        tx.commit().await?;
         self.get_registry(caller, name).await
     }
 
@@ -98,14 +106,33 @@ impl Services {
     /// reports what went. Blob bytes no longer used anywhere are then reclaimed by a
     /// garbage collection pass, which is safe while pushes go on.
     pub async fn delete_registry(&self, caller: &Caller, name: &str) -> Result<DestroyReport, Error> {
-        let (registry, target) = self.registry_target(caller, name).await?;
-        policy::require(&caller.principal, Action::DeleteRegistry, target)?;
-        let (repositories, tags, size_bytes, _) = self.db.registry_usage(registry.id).await?;
-        self.db.delete_registry(registry.id).await?;
-        let detail = Some(format!("{repositories} repositories, {tags} tags, {size_bytes} bytes"));
-        self.record(caller, registry_event(registry.workspace_id, "registry.delete", &registry.name, detail)).await?;
+        let mut reports = self.delete_registries(caller, &[name.to_string()]).await?;
+        Ok(reports.remove(0))
+    }
+
+    /// Deletes several registries, all or none: every name is looked up and checked
+    /// first, then the deletions and their audit rows commit in one transaction.
+    pub async fn delete_registries(&self, caller: &Caller, names: &[String]) -> Result<Vec<DestroyReport>, Error> {
+        let mut doomed: Vec<(RegistryRecord, DestroyReport)> = Vec::with_capacity(names.len());
+        for name in names {
+            let (registry, target) = self.registry_target(caller, name).await?;
+            policy::require(&caller.principal, Action::DeleteRegistry, target)?;
+            if doomed.iter().any(|(r, _)| r.id == registry.id) {
+                continue;
+            }
+            let (repositories, tags, size_bytes, _) = self.db.registry_usage(registry.id).await?;
+            let report = DestroyReport { registry: registry.name.clone(), repositories, tags, size_bytes };
+            doomed.push((registry, report));
+        }
+        let mut tx = self.db.begin().await?;
+        for (registry, report) in &doomed {
+            tx.delete_registry(registry.id).await?;
+            let detail = Some(format!("{} repositories, {} tags, {} bytes", report.repositories, report.tags, report.size_bytes));
+            self.record_in(&mut tx, caller, registry_event(registry.workspace_id, "registry.delete", &registry.name, detail)).await?;
+        }
+        tx.commit().await?;
         self.reclaim_in_background();
-        Ok(DestroyReport { registry: registry.name, repositories, tags, size_bytes })
+        Ok(doomed.into_iter().map(|(_, report)| report).collect())
     }
 
     async fn registry_view(&self, caller: &Caller, registry: RegistryRecord) -> Result<Registry, Error> {

@@ -200,8 +200,8 @@ impl Services {
     pub async fn update_repository(&self, caller: &Caller, name: &RepositoryName, patch: RepositoryPatch) -> Result<RepositoryDetail, Error> {
         let access = self.repository_access(caller, name, Action::UpdateRegistry).await?;
         let repository = access.repository()?;
-        let mut changes = Vec::new();
-        if patch.short_description.is_some() || patch.description.is_some() {
+        // Every field is checked before anything is written.
+        let descriptions = if patch.short_description.is_some() || patch.description.is_some() {
             let (old_short, old_full) = self.db.repository_descriptions(repository.id).await?;
             let short = match patch.short_description.as_deref() {
                 Some(text) => bounded_text("short_description", text, 0, 100)?,
@@ -212,11 +212,18 @@ impl Services {
                 Some(text) => text.to_string(),
                 None => old_full,
             };
-            self.db.set_repository_descriptions(repository.id, &short, &full).await?;
+            Some((short, full))
+        } else {
+            None
+        };
+        let mut changes = Vec::new();
+        let mut tx = self.db.begin().await?;
+        if let Some((short, full)) = &descriptions {
+            tx.set_repository_descriptions(repository.id, short, full).await?;
             changes.push("descriptions changed".to_string());
         }
         if let Some(immutable) = patch.immutable_tags {
-            self.db.set_repository_immutability(repository.id, Some(immutable)).await?;
+            tx.set_repository_immutability(repository.id, Some(immutable)).await?;
             changes.push(format!("immutable tags {}", if immutable { "on" } else { "off" }));
         }
         if !changes.is_empty() {
@@ -228,8 +235,9 @@ impl Services {
                 resource: &full,
                 detail: Some(changes.join("; ")),
             };
-            self.record(caller, event).await?;
+            self.record_in(&mut tx, caller, event).await?;
         }
+        tx.commit().await?;
         self.repository_detail(caller, name).await
     }
 }

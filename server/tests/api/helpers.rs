@@ -92,6 +92,11 @@ impl TestBerth {
         format!("{}{path}", self.base)
     }
 
+    /// The server process's id.
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("running berth has a pid")
+    }
+
     /// Everything Berth printed so far (stdout and stderr).
     pub fn output(&self) -> String {
         self.output.lock().unwrap().join("\n")

@@ -17,6 +17,8 @@ mod oci_conformance;
 mod oci_helpers;
 mod ops;
 mod permission_matrix;
+mod races;
+mod security;
 mod sessions;
 mod sign_in;
 mod tenancy;

@@ -141,12 +141,23 @@ async fn tokens_grant_only_what_the_policy_allows() {
     let push = berth.script().post(berth.url("/v2/apps/api/blobs/uploads/")).bearer_auth(bearer).send().await.unwrap();
     assert_eq!(push.status(), 403);
 
-    // A token identifies its holder; the policy authorizes each request.
+    // A token is an upper bound: a manager's pull token does not push (403 with a
+    // challenge for the wider scope), though the manager may.
     let (_, manager_pull) = token(&berth, Some(("manager1", PASSWORD)), "repository:apps/api:pull").await;
     let push = berth
         .script()
         .post(berth.url("/v2/apps/api/blobs/uploads/"))
         .bearer_auth(manager_pull["token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(push.status(), 403);
+    assert!(push.headers()["www-authenticate"].to_str().unwrap().contains("scope=\"repository:apps/api:pull,push\""));
+    let (_, manager_push) = token(&berth, Some(("manager1", PASSWORD)), "repository:apps/api:pull,push").await;
+    let push = berth
+        .script()
+        .post(berth.url("/v2/apps/api/blobs/uploads/"))
+        .bearer_auth(manager_push["token"].as_str().unwrap())
         .send()
         .await
         .unwrap();

@@ -28,6 +28,7 @@ impl Services {
 
     /// `registry/repository` names the caller may pull from, in byte order.
     pub async fn catalog(&self, caller: &Caller, n: Option<i64>, last: Option<&str>) -> Result<Page, Error> {
+        self.require_live_credential(caller).await?;
         let visible = self.pullable_registries(caller).await?;
         let limit = n.unwrap_or(i64::MAX - 1);
         let mut items = self.db.catalog(visible.as_deref(), last, limit.saturating_add(1)).await?;

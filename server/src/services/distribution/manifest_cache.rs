@@ -11,6 +11,7 @@
 //! *before* its query, so a lookup that raced with a write is never served later.
 
 use crate::db::content::ManifestLookup;
+use crate::db::credentials::CredentialRef;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -21,8 +22,8 @@ const MAX_ENTRIES: usize = 10_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LookupKey {
-    /// The user whose role the lookup read; -1 for everyone else.
-    pub user_id: i64,
+    /// The credential whose role and standing the lookup read.
+    pub credential: CredentialRef,
     pub registry: String,
     pub repository: String,
     /// `tag` or `sha256:…`.
@@ -79,11 +80,11 @@ mod tests {
     use super::*;
 
     fn key(reference: &str) -> LookupKey {
-        LookupKey { user_id: 1, registry: "apps".into(), repository: "web".into(), reference: reference.into(), with_content: true }
+        LookupKey { credential: CredentialRef { user_id: 1, robot_id: -1 }, registry: "apps".into(), repository: "web".into(), reference: reference.into(), with_content: true }
     }
 
     fn lookup() -> Arc<ManifestLookup> {
-        Arc::new(ManifestLookup { registry_id: 1, public: false, role: None, repository_id: Some(2), manifest: None })
+        Arc::new(ManifestLookup { registry_id: 1, public: false, role: None, repository_id: Some(2), manifest: None, credential_live: true })
     }
 
     #[test]

@@ -3,9 +3,9 @@
 
 use super::RepositoryName;
 use super::manifest_cache::LookupKey;
-use crate::db::registries::AlsoFetch;
 use std::sync::Arc;
-use crate::db::content::{ManifestRecord, NewManifest};
+use crate::db::content::{ManifestRecord, NewManifest, PutManifestOutcome};
+use crate::db::credentials::CredentialRef;
 use crate::db::now_ms;
 use crate::services::Services;
 use crate::services::hashing::digest_of;
@@ -75,8 +75,7 @@ impl Services {
         content_type: Option<&str>,
         content: &[u8],
     ) -> Result<PushedManifest, Error> {
-        let also = AlsoFetch { tag: reference.tag(), ..AlsoFetch::default() };
-        let access = self.repository_access_with(caller, name, Action::Push, also).await?;
+        let access = self.repository_access(caller, name, Action::Push).await?;
         if content.len() > manifest_format::MAX_MANIFEST_BYTES {
             return Err(Error::TooLarge(format!("manifests are limited to {} bytes", manifest_format::MAX_MANIFEST_BYTES)));
         }
@@ -103,25 +102,10 @@ impl Services {
             }
         };
         let digest_text = digest.to_string();
-        if let Reference::Tag(tag) = reference {
-            let moves = access.tag_digest.as_ref().is_some_and(|current| *current != digest_text);
-            if moves && self.db.tags_immutable(repository.id).await? {
-                return Err(Error::TagImmutable(tag.clone()));
-            }
-        }
-        if let Some(quota) = access.registry.quota_bytes {
-            let (_, _, used, _) = self.db.registry_usage(access.registry.id).await?;
-            let adding = self.db.new_bytes_for_registry(access.registry.id, &parsed.blobs).await?;
-            if adding > 0 && used + adding > quota {
-                return Err(Error::QuotaExceeded(format!(
-                    "This push needs {adding} more bytes; registry {} uses {used} of its {quota}-byte quota.",
-                    access.registry.name
-                )));
-            }
-        }
         let (image_size, platform) = self.summarize(repository.id, &parsed).await?;
         let now = now_ms();
-        self.db
+        let outcome = self
+            .db
             .put_manifest(NewManifest {
                 repository_id: repository.id,
                 digest: &digest_text,
@@ -140,9 +124,18 @@ impl Services {
                 // Kept to the second: a busy repository's row is not rewritten by
                 // every one of many pushes a second (a hot row for the database).
                 touch_repository: repository.last_push_at.is_none_or(|at| now - at >= 1000),
+                registry_id: access.registry.id,
+                has_quota: access.registry.quota_bytes.is_some(),
             })
             .await?;
-        Ok(PushedManifest { digest, subject: parsed.subject })
+        match outcome {
+            PutManifestOutcome::Stored => Ok(PushedManifest { digest, subject: parsed.subject }),
+            PutManifestOutcome::TagImmutable => Err(Error::TagImmutable(reference.as_string())),
+            PutManifestOutcome::OverQuota { used, adding, quota } => Err(Error::QuotaExceeded(format!(
+                "This push needs {adding} more bytes; registry {} uses {used} of its {quota}-byte quota.",
+                access.registry.name
+            ))),
+        }
     }
 
     /// The image's compressed size and platform, worked out once at push time: from
@@ -180,13 +173,13 @@ impl Services {
         reference: &Reference,
         count_pull: bool,
     ) -> Result<ManifestRecord, Error> {
-        let user_id = caller.principal.user().map(|u| u.id).unwrap_or(-1);
+        let credential = CredentialRef::of(&caller.principal);
         let digest = match reference {
             Reference::Digest(digest) => Some(digest.to_string()),
             Reference::Tag(_) => None,
         };
         let key = LookupKey {
-            user_id,
+            credential,
             registry: name.registry.clone(),
             repository: name.repository.clone(),
             reference: reference.as_string(),
@@ -198,7 +191,7 @@ impl Services {
                 let generation = self.manifest_cache.generation();
                 let lookup = self
                     .db
-                    .lookup_manifest(&name.registry, &name.repository, user_id, reference.tag(), digest.as_deref(), count_pull)
+                    .lookup_manifest(&name.registry, &name.repository, credential, reference.tag(), digest.as_deref(), count_pull)
                     .await?
                     .map(Arc::new);
                 if let Some(lookup) = lookup.as_ref().filter(|l| l.manifest.is_some()) {
@@ -213,6 +206,9 @@ impl Services {
                 _ => Error::NotFound(Resource::Registry),
             });
         };
+        if !found.credential_live {
+            return Err(Error::Unauthenticated);
+        }
         let target = Target::Registry { registry_id: found.registry_id, public: found.public, role: found.role };
         policy::require(&caller.principal, Action::Pull, target)?;
         let repository_id = found.repository_id.ok_or(Error::NotFound(Resource::Manifest))?;

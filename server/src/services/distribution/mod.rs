@@ -45,8 +45,6 @@ pub struct Access {
     pub linked_blob_size: Option<i64>,
     /// Asked for with `AlsoFetch::upload`: that upload, if it belongs to the repository.
     pub upload: Option<UploadRecord>,
-    /// Asked for with `AlsoFetch::tag`: the digest that tag names now, if it exists.
-    pub tag_digest: Option<String>,
 }
 
 impl Access {
@@ -76,7 +74,6 @@ impl Services {
             repository: facts.repository,
             linked_blob_size: facts.linked_blob_size,
             upload: facts.upload,
-            tag_digest: facts.tag_digest,
         })
     }
 }

@@ -5,11 +5,12 @@
 use super::{Access, RepositoryName};
 use crate::db::now_ms;
 use crate::db::registries::AlsoFetch;
+use crate::db::uploads::{UploadLimits, UploadOpened};
 use crate::services::Services;
 use crate::services::hashing::Hasher;
 use crate::storage::ByteStream;
 use app::domain::digest::{Algorithm, Digest};
-use app::domain::policy::{Action, Caller};
+use app::domain::policy::{Action, Caller, Principal};
 use app::domain::{Error, Resource};
 use bytes::Bytes;
 use futures_util::StreamExt;
@@ -47,13 +48,31 @@ fn hashed(body: ByteStream, hasher: Arc<Mutex<Option<Hasher>>>) -> ByteStream {
 impl Services {
     pub async fn start_upload(&self, caller: &Caller, name: &RepositoryName) -> Result<UploadState, Error> {
         let access = self.repository_access(caller, name, Action::Push).await?;
-        self.new_upload(&access, name).await
+        self.new_upload(caller, &access, name).await
     }
 
-    async fn new_upload(&self, access: &Access, name: &RepositoryName) -> Result<UploadState, Error> {
+    /// Opens an upload, within the limits on uploads open at once: a pusher cannot
+    /// fill the disk with uploads it never finishes (idle ones are also removed
+    /// within the hour, see `jobs.rs`).
+    async fn new_upload(&self, caller: &Caller, access: &Access, name: &RepositoryName) -> Result<UploadState, Error> {
         let id = new_upload_id();
-        self.db.insert_upload(&id, access.registry.id, &name.repository, now_ms()).await?;
-        Ok(UploadState { id, size: 0 })
+        let started_by = match &caller.principal {
+            Principal::User(user) => format!("user:{}", user.id),
+            Principal::Robot(robot) => format!("robot:{}", robot.id),
+            Principal::Anonymous => String::new(),
+        };
+        let opened = self.db.insert_upload(&id, access.registry.id, &name.repository, &started_by, UPLOAD_LIMITS, now_ms()).await?;
+        match opened {
+            UploadOpened::Opened => Ok(UploadState { id, size: 0 }),
+            UploadOpened::RegistryFull => Err(Error::Forbidden(format!(
+                "Registry {} already has {} uploads in progress; finish or cancel some before starting another.",
+                access.registry.name, UPLOAD_LIMITS.per_registry
+            ))),
+            UploadOpened::CredentialFull => Err(Error::Forbidden(format!(
+                "You already have {} uploads in progress; finish or cancel some before starting another.",
+                UPLOAD_LIMITS.per_credential
+            ))),
+        }
     }
 
     /// `POST …/blobs/uploads/?mount=<digest>[&from=<name>]`: links an existing blob
@@ -79,8 +98,10 @@ impl Services {
         };
         // Touching the blob keeps garbage collection off it while it is linked here.
         if !available || !self.db.retouch_blob(&digest_text, now_ms()).await? {
-            return self.new_upload(&access, name).await.map(MountResult::Started);
+            return self.new_upload(caller, &access, name).await.map(MountResult::Started);
         }
+        let size = self.db.blob_size(&digest_text).await?.unwrap_or(0);
+        self.require_room_for_blob(&access, digest, size).await?;
         let repository = self.db.ensure_repository(access.registry.id, &name.repository, now_ms()).await?;
         self.db.link_blob(repository.id, &digest_text, now_ms()).await?;
         Ok(MountResult::Mounted(digest.clone()))
@@ -139,6 +160,7 @@ impl Services {
 
     /// Makes a verified upload the blob `digest` and links it to the repository.
     async fn place_blob(&self, access: &Access, name: &RepositoryName, id: &str, digest: &Digest, size: i64, tail: Bytes) -> Result<(), Error> {
+        self.require_room_for_blob(access, digest, size).await?;
         let now = now_ms();
         // Recorded first, then made visible, then linked: garbage collection never
         // removes a blob touched this recently (see services/gc.rs).
@@ -149,6 +171,24 @@ impl Services {
             None => self.db.ensure_repository(access.registry.id, &name.repository, now).await?.id,
         };
         self.db.link_blob(repository_id, &digest.to_string(), now).await
+    }
+
+    /// With a quota, blobs count from the moment they are uploaded or mounted, not
+    /// only once a manifest uses them: a pusher cannot fill the disk with blobs no
+    /// image references (they count until garbage collection removes them, after
+    /// the grace period). The manifest push then checks the quota exactly, inside
+    /// its transaction.
+    async fn require_room_for_blob(&self, access: &Access, digest: &Digest, size: i64) -> Result<(), Error> {
+        let Some(quota) = access.registry.quota_bytes else { return Ok(()) };
+        let (held, already) = self.db.registry_held_bytes(access.registry.id, &digest.to_string()).await?;
+        if already || held + size <= quota {
+            return Ok(());
+        }
+        Err(Error::QuotaExceeded(format!(
+            "This blob needs {size} more bytes; registry {} holds {held} of its {quota}-byte quota \
+             (blobs uploaded but not used by any image count until garbage collection removes them).",
+            access.registry.name
+        )))
     }
 
     /// `POST …/uploads/?digest=` with the whole blob as the body.
@@ -319,7 +359,8 @@ impl Services {
 
     /// Removes uploads untouched for `max_idle_ms` (abandoned by their clients).
     pub async fn purge_stale_uploads(&self, max_idle_ms: i64) -> Result<usize, Error> {
-        let stale = self.db.stale_uploads(now_ms() - max_idle_ms).await?;
+        let now = now_ms();
+        let stale = self.db.stale_uploads(now - max_idle_ms, now).await?;
         for id in &stale {
             self.discard_upload(id).await;
         }
@@ -327,6 +368,8 @@ impl Services {
     }
 }
 
+/// Uploads open at once: enough for any client's parallel layer pushes.
+const UPLOAD_LIMITS: UploadLimits = UploadLimits { per_registry: 1000, per_credential: 100 };
 /// How long a writer's hold on an upload lasts if it dies without letting go.
 const UPLOAD_HOLD_MS: i64 = 60 * 60 * 1000;
 /// How long one request may keep writing into an upload: well inside its hold.
