@@ -8,6 +8,8 @@ const attack =
   "fetch('/api/v1/users',{method:'POST',headers:{'content-type':'application/json'}," +
   "body:JSON.stringify({username:'pwned',password:'pwned-password-1',is_admin:true})});window.__pwned=1";
 const hostile = `</title></script><script>${attack}</script><img src=x onerror="${attack}">`;
+// Display names are short: this one only shows whether any script ran at all.
+const hostileShort = '</title><script>window.__pwned=1;alert(1)</script>';
 
 async function api(page: Page, method: string, path: string, data?: unknown) {
   return page.request.fetch(`/api/v1${path}`, { method, headers: { Authorization: basic }, data });
@@ -35,11 +37,19 @@ test('hostile names and manifests run no script for a signed-in admin', async ({
   await hydrated(page);
   expect(violations, 'the console itself runs under its policy').toEqual([]);
 
-  // Stored: a workspace's display name, shown on its page and in the switcher.
-  expect((await api(page, 'POST', '/workspaces', { name: 'evil', display_name: hostile })).status()).toBe(201);
+  // Stored: a workspace's display name (shown on its page and in the switcher) and a
+  // registry's description.
+  expect((await api(page, 'POST', '/workspaces', { name: 'evil', display_name: hostileShort })).status()).toBe(201);
   await page.goto('/w/evil');
   await hydrated(page);
   await expectNothingRan(page);
+  const registry = { name: 'evilreg', visibility: 'private', description: hostile };
+  expect((await api(page, 'POST', '/workspaces/evil/registries', registry)).status()).toBe(201);
+  for (const path of ['/r/evilreg', '/w/evil/registries']) {
+    await page.goto(path);
+    await hydrated(page);
+    await expectNothingRan(page);
+  }
 
   // Reflected: a registry name in the URL, written into the page title.
   await page.goto(`/r/${encodeURIComponent(hostile)}/cleanup`);

@@ -183,7 +183,31 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .fallback(not_found)
         .layer(middleware::from_fn(require_sign_in))
         .layer(middleware::from_fn(malformed_calls_are_client_errors))
+        .layer(middleware::from_fn(render_failures_are_answered))
         .layer(middleware::from_fn(oversized_calls_are_refused))
+}
+
+/// How long a page may take to render before the visitor gets an error instead.
+const RENDER_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A page whose rendering panics or never finishes (a panic inside a task the render
+/// waits on) is answered with a 500 and the fixed sentence, and logged, instead of
+/// leaving the browser waiting and holding up shutdown.
+async fn render_failures_are_answered(req: Request, next: Next) -> Response {
+    use futures_util::FutureExt;
+    let path = req.uri().path().to_string();
+    let rendered = std::panic::AssertUnwindSafe(next.run(req)).catch_unwind();
+    match tokio::time::timeout(RENDER_DEADLINE, rendered).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(_)) => {
+            tracing::error!(%path, "a console page panicked while rendering");
+            crate::api::error::ApiError(Error::Internal).into_response()
+        }
+        Err(_) => {
+            tracing::error!(%path, "a console page did not finish rendering in time");
+            crate::api::error::ApiError(Error::Internal).into_response()
+        }
+    }
 }
 
 /// A server function's arguments are small; a larger body is refused with 413 in the

@@ -30,6 +30,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// The name of the instance secret that signs registry tokens.
 const REGISTRY_TOKEN_KEY: &str = "registry_token_key";
+/// How long SIGTERM waits for in-flight requests before Berth stops regardless.
+const SHUTDOWN_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
 /// A console session ends after a week without use.
 const SESSION_IDLE_DAYS: i64 = 7;
 
@@ -123,7 +125,25 @@ impl Application {
         let retention = jobs::spawn_retention(self.state.services.clone());
         tracing::info!(version = env!("CARGO_PKG_VERSION"), "listening on http://{}", self.local_addr());
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+        let stopping = Arc::new(tokio::sync::Notify::new());
+        let signal = {
+            let stopping = stopping.clone();
+            async move {
+                shutdown_signal().await;
+                stopping.notify_one();
+            }
+        };
+        let serve = axum::serve(self.listener, service).with_graceful_shutdown(signal);
+        // In-flight requests get a deadline to finish; one that never would (a body
+        // trickling in, a stuck client) does not keep the process from stopping.
+        let deadline = async {
+            stopping.notified().await;
+            tokio::time::sleep(SHUTDOWN_DEADLINE).await;
+        };
+        tokio::select! {
+            served = serve => served?,
+            () = deadline => tracing::warn!("requests still running after {} s; stopping anyway", SHUTDOWN_DEADLINE.as_secs()),
+        }
         housekeeping.abort();
         retention.abort();
         self.state.services.db.close().await;

@@ -11,6 +11,9 @@ use crate::db::image_graph::ManifestSummaryRecord;
 use std::collections::{HashMap, HashSet};
 use app::dto::{DeletedTag, Referrer, UntaggedImage, RepositoryDetail, RepositoryPatch, RepositorySummary, TagSummary};
 
+/// The longest Markdown description a repository may have.
+const MAX_DESCRIPTION_BYTES: usize = 25_000;
+
 impl Services {
     pub async fn list_repositories(&self, caller: &Caller, registry: &str) -> Result<Vec<RepositorySummary>, Error> {
         let (registry, target) = self.registry_target(caller, registry).await?;
@@ -208,7 +211,10 @@ impl Services {
                 None => old_short,
             };
             let full = match patch.description.as_deref() {
-                Some(text) if text.len() > 100_000 => return Err(Error::invalid("description", "must be at most 100000 bytes")),
+                // Docker Hub's limit; it also fits any console or API body.
+                Some(text) if text.len() > MAX_DESCRIPTION_BYTES => {
+                    return Err(Error::invalid("description", format!("must be at most {MAX_DESCRIPTION_BYTES} bytes")));
+                }
                 Some(text) => text.to_string(),
                 None => old_full,
             };

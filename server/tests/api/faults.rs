@@ -204,3 +204,22 @@ fn body_sent_piece_by_piece() -> (tokio::sync::mpsc::Sender<Result<Vec<u8>, std:
 fn upload_files(data_dir: &Path) -> usize {
     std::fs::read_dir(data_dir.join("uploads")).unwrap().count()
 }
+
+#[tokio::test]
+async fn sigterm_stops_berth_even_while_a_body_never_finishes() {
+    let berth = TestBerth::start().await;
+    standard_registries(&berth).await;
+    let registry = Registry::admin(&berth);
+    let start = registry.request(Method::POST, "/v2/apps/stuck/blobs/uploads/").send().await.unwrap();
+    let location = start.headers()["location"].to_str().unwrap().to_string();
+    let (sender, body) = body_sent_piece_by_piece();
+    let stuck = registry.request(Method::PATCH, &location).header("content-type", "application/octet-stream").body(body).send();
+    let stuck = tokio::spawn(stuck);
+    sender.send(Ok(vec![1u8; 64 * 1024])).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The body never ends (the sender is kept); `stop` waits at most 20 s for the exit.
+    let (code, _) = berth.stop().await;
+    assert_eq!(code, Some(0), "a clean exit after the shutdown deadline");
+    drop(sender);
+    let _ = stuck.await;
+}

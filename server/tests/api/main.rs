@@ -18,6 +18,7 @@ mod oci_helpers;
 mod ops;
 mod permission_matrix;
 mod races;
+mod refused_changes;
 mod security;
 mod sessions;
 mod sign_in;
