@@ -3,7 +3,7 @@
 
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(HOME)/.local/bin:$(PATH)
 
-.PHONY: run release site test test-rust test-e2e
+.PHONY: run release site test lint test-rust test-e2e
 
 ## Set up, build the release binary and run Berth on http://127.0.0.1:5000 (data in ./data).
 run: release
@@ -16,10 +16,15 @@ release:
 	cargo leptos build --release --precompress --frontend-only
 	cargo build --release --locked -p server
 
-## Set up and run every test: unit, integration (real berth processes) and browser.
+## Set up and run every test: formatting and lints, unit, integration (real berth
+## processes) and browser.
 test:
 	.ci/setup --test
-	$(MAKE) site test-rust test-e2e
+	$(MAKE) lint site test-rust test-e2e
+
+lint:
+	cargo fmt --check
+	cargo clippy --locked -p app -p server --all-targets -- -D warnings
 
 ## The debug site the tests' berth serves from target/site.
 site:

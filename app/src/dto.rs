@@ -2,8 +2,8 @@
 //! resource, so the console and the API show the same fields. Timestamps are RFC 3339
 //! and ids are hex strings on the wire.
 
-use crate::domain::model::{Id, Role, RobotPermission, Visibility};
 use crate::domain::cleanup::CleanupRule;
+use crate::domain::model::{Id, RobotPermission, Role, Visibility};
 use crate::domain::time::Timestamp;
 use serde::{Deserialize, Serialize};
 

@@ -60,14 +60,12 @@ pub struct PublicUrl {
 impl PublicUrl {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let raw = raw.trim().trim_end_matches('/');
-        let (scheme, rest) = raw
-            .split_once("://")
-            .ok_or_else(|| format!("'{raw}' is not a URL like https://registry.example.com"))?;
+        let (scheme, rest) = raw.split_once("://").ok_or_else(|| format!("'{raw}' is not a URL like https://registry.example.com"))?;
         if scheme != "http" && scheme != "https" {
             return Err(format!("'{raw}' must start with http:// or https://"));
         }
-        let valid_authority = !rest.is_empty()
-            && rest.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+        let valid_authority =
+            !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
         if !valid_authority {
             return Err(format!("'{raw}' must be a scheme and host only, like https://registry.example.com:5000"));
         }
@@ -122,10 +120,8 @@ impl Config {
     pub fn load(env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let file = match env("BERTH_CONFIG") {
             Some(path) => {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| ConfigError(format!("BERTH_CONFIG: cannot read {path}: {e}")))?;
-                toml::from_str::<FileConfig>(&text)
-                    .map_err(|e| ConfigError(format!("{path}: {}", e.message())))?
+                let text = std::fs::read_to_string(&path).map_err(|e| ConfigError(format!("BERTH_CONFIG: cannot read {path}: {e}")))?;
+                toml::from_str::<FileConfig>(&text).map_err(|e| ConfigError(format!("{path}: {}", e.message())))?
             }
             None => FileConfig::default(),
         };
@@ -154,12 +150,10 @@ impl Config {
             .transpose()?;
 
         let admin_username = pick("BERTH_ADMIN_USERNAME", file.admin_username).unwrap_or_else(|| "admin".to_string());
-        app::domain::names::Username::parse(&admin_username)
-            .map_err(|e| ConfigError(format!("BERTH_ADMIN_USERNAME: {}", e.message())))?;
+        app::domain::names::Username::parse(&admin_username).map_err(|e| ConfigError(format!("BERTH_ADMIN_USERNAME: {}", e.message())))?;
         let admin_password = pick("BERTH_ADMIN_PASSWORD", file.admin_password);
         if let Some(password) = &admin_password {
-            app::domain::names::NewPassword::parse(password)
-                .map_err(|e| ConfigError(format!("BERTH_ADMIN_PASSWORD: {}", e.message())))?;
+            app::domain::names::NewPassword::parse(password).map_err(|e| ConfigError(format!("BERTH_ADMIN_PASSWORD: {}", e.message())))?;
         }
 
         let flag = |var: &str, from_file: Option<bool>| match env(var) {
@@ -170,18 +164,21 @@ impl Config {
         let allow_user_workspaces = flag("BERTH_ALLOW_USER_WORKSPACES", file.allow_user_workspaces)?;
 
         let gc_grace_ms = match env("BERTH_GC_GRACE_SECONDS") {
-            Some(raw) => raw.parse::<i64>().ok().filter(|s| *s >= 0).ok_or_else(|| {
-                ConfigError(format!("BERTH_GC_GRACE_SECONDS: '{raw}' is not a number of seconds"))
-            })?,
+            Some(raw) => raw
+                .parse::<i64>()
+                .ok()
+                .filter(|s| *s >= 0)
+                .ok_or_else(|| ConfigError(format!("BERTH_GC_GRACE_SECONDS: '{raw}' is not a number of seconds")))?,
             None => file.gc_grace_seconds.unwrap_or(600),
         } * 1000;
 
-        let retention_check_secs = match env("BERTH_RETENTION_CHECK_SECONDS") {
-            Some(raw) => raw.parse::<u64>().ok().filter(|s| *s >= 1).ok_or_else(|| {
-                ConfigError(format!("BERTH_RETENTION_CHECK_SECONDS: '{raw}' is not a number of seconds (at least 1)"))
-            })?,
-            None => file.retention_check_seconds.unwrap_or(60).max(1),
-        };
+        let retention_check_secs =
+            match env("BERTH_RETENTION_CHECK_SECONDS") {
+                Some(raw) => raw.parse::<u64>().ok().filter(|s| *s >= 1).ok_or_else(|| {
+                    ConfigError(format!("BERTH_RETENTION_CHECK_SECONDS: '{raw}' is not a number of seconds (at least 1)"))
+                })?,
+                None => file.retention_check_seconds.unwrap_or(60).max(1),
+            };
 
         let log_format = match pick("BERTH_LOG_FORMAT", file.log_format).as_deref() {
             None | Some("text") => LogFormat::Text,

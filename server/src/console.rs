@@ -8,8 +8,8 @@ use crate::services::distribution::RepositoryName;
 use crate::state::AppState;
 use app::domain::Error;
 use app::domain::cleanup::CleanupRule;
-use app::domain::policy::Caller;
 use app::domain::model::{Id, Role};
+use app::domain::policy::Caller;
 use app::dto::*;
 use app::ports::{Console, SharedConsole};
 use app::{App, shell};
@@ -240,8 +240,7 @@ async fn malformed_calls_are_client_errors(req: Request, next: Next) -> Response
     }
     let (mut parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
-    let is_client_error = serde_json::from_slice::<app::error::ConsoleError>(&bytes)
-        .is_ok_and(|err| err.code == "INVALID_INPUT");
+    let is_client_error = serde_json::from_slice::<app::error::ConsoleError>(&bytes).is_ok_and(|err| err.code == "INVALID_INPUT");
     if is_client_error {
         parts.status = StatusCode::BAD_REQUEST;
     }

@@ -22,7 +22,6 @@ async fn readyz(State(state): State<AppState>) -> Response {
     if state.services.db.is_reachable().await {
         Json(json!({ "status": "ready", "checks": { "database": "ok" } })).into_response()
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable", "checks": { "database": "unreachable" } })))
-            .into_response()
+        (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable", "checks": { "database": "unreachable" } }))).into_response()
     }
 }

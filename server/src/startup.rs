@@ -1,16 +1,16 @@
 //! Builds the whole application from a `Config`: database, migrations, first-start
 //! admin, services, router and listener. `main` and the tests start Berth the same way.
 
+use crate::auth::registry_token::TokenKey;
+use crate::auth::token_endpoint;
 use crate::auth::{reject_cross_site, resolve_caller};
 use crate::config::Config;
 use crate::db::Db;
 use crate::db::sessions::DbSessionStore;
 use crate::services::Services;
 use crate::services::accounts::AdminBootstrap;
-use crate::state::AppState;
-use crate::auth::registry_token::TokenKey;
-use crate::auth::token_endpoint;
 use crate::services::pulls::PullRecorder;
+use crate::state::AppState;
 use crate::storage::fs::FsBlobStore;
 use crate::{api, assets, console, jobs, oci, ops, security_headers, telemetry};
 use axum::Router;
@@ -58,9 +58,8 @@ fn fail(context: &str) -> impl FnOnce(&dyn fmt::Display) -> StartupError + '_ {
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            fail(&format!("cannot create the data directory {}", config.data_dir.display()))(&e)
-        })?;
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| fail(&format!("cannot create the data directory {}", config.data_dir.display()))(&e))?;
         let db = Db::connect(&config.database_url).await.map_err(|e| fail("cannot open the database")(&e))?;
         db.migrate().await.map_err(|e| fail("cannot migrate the database")(&e))?;
 
@@ -77,9 +76,7 @@ impl Application {
             PullRecorder::start(db.clone()),
             TokenKey::new(token_secret.into_bytes()),
         );
-        let listener = TcpListener::bind(config.listen)
-            .await
-            .map_err(|e| fail(&format!("cannot listen on {}", config.listen))(&e))?;
+        let listener = TcpListener::bind(config.listen).await.map_err(|e| fail(&format!("cannot listen on {}", config.listen))(&e))?;
         let local_addr = listener.local_addr().map_err(|e| fail("cannot read the listening address")(&e))?;
 
         match services.bootstrap_admin().await.map_err(|e| fail("cannot create the administrator")(&e))? {
@@ -154,7 +151,11 @@ impl Application {
 
 /// Any request that may change something (every method but GET, HEAD and OPTIONS,
 /// on every surface) retires this replica's cached manifest lookups once it is done.
-async fn invalidate_caches_after_writes(State(state): State<AppState>, req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+async fn invalidate_caches_after_writes(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     let writes = !matches!(*req.method(), axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS);
     let response = next.run(req).await;
     if writes {
@@ -186,10 +187,7 @@ fn router(state: AppState) -> Router {
     // token-auth challenge on 401s.
     let registry = oci::routes()
         .layer(DefaultBodyLimit::disable())
-        .route(
-            "/auth/token",
-            get(token_endpoint::get_token).post(token_endpoint::post_token).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
-        )
+        .route("/auth/token", get(token_endpoint::get_token).post(token_endpoint::post_token).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)))
         .layer(from_fn_with_state(state.clone(), resolve_caller))
         .layer(from_fn_with_state(state.clone(), oci::challenge));
 

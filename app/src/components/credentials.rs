@@ -12,10 +12,8 @@ use leptos::prelude::*;
 fn config_json_url(host: &str, username: &str, secret: &str) -> String {
     let auth = base64(format!("{username}:{secret}").as_bytes());
     let json = format!("{{\"auths\":{{\"{host}\":{{\"auth\":\"{auth}\"}}}}}}\n");
-    let encoded: String = json
-        .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect();
+    let encoded: String =
+        json.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
     format!("data:application/json;charset=utf-8,{encoded}")
 }
 

@@ -1,12 +1,12 @@
+pub mod confirm_deletion;
+pub mod copy;
+pub mod credentials;
 pub mod lock;
 pub mod logo;
 pub mod menu;
 pub mod modal;
-pub mod confirm_deletion;
-pub mod copy;
-pub mod credentials;
-pub mod push_commands;
 pub mod notice;
 pub mod pager;
+pub mod push_commands;
 pub mod shell;
 pub mod workspace;

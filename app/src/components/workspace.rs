@@ -15,12 +15,7 @@ pub fn use_workspace_name() -> impl Fn() -> String + Clone + Send + Sync + 'stat
 /// enforces (used only to hide controls).
 pub fn may(me: Option<&Me>, workspace: &Workspace, action: crate::domain::policy::Action) -> bool {
     let Some(me) = me else { return false };
-    crate::domain::policy::user_may(
-        &me.username,
-        me.is_admin,
-        action,
-        crate::domain::policy::Target::Workspace { role: workspace.role },
-    )
+    crate::domain::policy::user_may(&me.username, me.is_admin, action, crate::domain::policy::Target::Workspace { role: workspace.role })
 }
 
 #[component]

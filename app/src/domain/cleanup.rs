@@ -187,14 +187,9 @@ pub struct Selected {
 /// The tags `rule` deletes among `tags`, at `now_ms`, by repository then newest first.
 pub fn select(rule: &CleanupRule, tags: &[TagFact], now_ms: i64) -> Vec<Selected> {
     let base = rule.base_date(now_ms);
-    let mut matching: Vec<&TagFact> = tags
-        .iter()
-        .filter(|t| rule.tag_pattern.as_deref().is_none_or(|p| glob_matches(p, &t.tag)))
-        .collect();
+    let mut matching: Vec<&TagFact> = tags.iter().filter(|t| rule.tag_pattern.as_deref().is_none_or(|p| glob_matches(p, &t.tag))).collect();
     // Newest first; equal push times fall back to the name so the order is stable.
-    matching.sort_by(|a, b| {
-        a.repository.cmp(&b.repository).then(b.pushed_at.cmp(&a.pushed_at)).then(a.tag.cmp(&b.tag))
-    });
+    matching.sort_by(|a, b| a.repository.cmp(&b.repository).then(b.pushed_at.cmp(&a.pushed_at)).then(a.tag.cmp(&b.tag)));
     let mut selected = Vec::new();
     let mut rank = 0usize;
     let mut repository: Option<&str> = None;
@@ -269,7 +264,12 @@ mod tests {
 
     #[test]
     fn the_pattern_limits_both_the_ranking_and_the_deletion() {
-        let rule = CleanupRule { tag_pattern: Some("v*".into()), keep_latest: Some(1), pushed_before: Some(Timestamp(at("2026-03-15"))), ..Default::default() };
+        let rule = CleanupRule {
+            tag_pattern: Some("v*".into()),
+            keep_latest: Some(1),
+            pushed_before: Some(Timestamp(at("2026-03-15"))),
+            ..Default::default()
+        };
         // web's v* tags newest first: v4 (kept), v3, v2, v1 — all before the date; dev-1 and latest never match.
         let selected = select(&rule, &fixture(), 0);
         assert_eq!(names(&selected), ["api:v1", "web:v3", "web:v2", "web:v1"]);

@@ -73,7 +73,10 @@ mod tests {
             assert!(!html.contains("<a href=\"data:"), "{source}: {html}");
             assert!(!html.contains(" onerror=") || html.contains("&lt;"), "{source}: {html}");
             // Whatever was typed is still shown, as text.
-            assert!(html.contains("&lt;") || html.contains("alert") || html.contains("click") || html.contains("img") || html.contains("x"), "{source}: {html}");
+            assert!(
+                html.contains("&lt;") || html.contains("alert") || html.contains("click") || html.contains("img") || html.contains("x"),
+                "{source}: {html}"
+            );
         }
     }
 

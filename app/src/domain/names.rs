@@ -8,21 +8,14 @@ use super::Error;
 pub struct Username(String);
 
 impl Username {
-    pub const RULE: &'static str =
-        "2–39 characters: lowercase letters, digits, '.', '_' or '-', starting with a letter or digit";
+    pub const RULE: &'static str = "2–39 characters: lowercase letters, digits, '.', '_' or '-', starting with a letter or digit";
 
     pub fn parse(raw: &str) -> Result<Self, Error> {
         let bytes = raw.as_bytes();
         let valid = (2..=39).contains(&bytes.len())
             && bytes[0].is_ascii_lowercase() | bytes[0].is_ascii_digit()
-            && bytes
-                .iter()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
-        if valid {
-            Ok(Username(raw.to_string()))
-        } else {
-            Err(Error::invalid("username", Self::RULE))
-        }
+            && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
+        if valid { Ok(Username(raw.to_string())) } else { Err(Error::invalid("username", Self::RULE)) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -166,7 +159,10 @@ pub fn bounded_text(field: &str, raw: &str, min: usize, max: usize) -> Result<St
     let text = raw.trim();
     let len = text.chars().count();
     if len < min {
-        return Err(Error::invalid(field, if min == 1 { "must not be empty".to_string() } else { format!("must be at least {min} characters") }));
+        return Err(Error::invalid(
+            field,
+            if min == 1 { "must not be empty".to_string() } else { format!("must be at least {min} characters") },
+        ));
     }
     if len > max {
         return Err(Error::invalid(field, format!("must be at most {max} characters")));

@@ -3,7 +3,7 @@
 //! before they read private data or change anything; the console calls [`decide`] only
 //! to hide controls.
 
-use super::model::{Role, RobotPermission};
+use super::model::{RobotPermission, Role};
 use super::{Error, Resource};
 use serde::{Deserialize, Serialize};
 
@@ -103,9 +103,7 @@ impl Action {
         use Action::*;
         match self {
             ViewWorkspace | ViewRegistry | Pull => Some(Role::Viewer),
-            ViewAudit | CreateRegistry | UpdateRegistry | DeleteRegistry | ManageRobots | Push | DeleteContent => {
-                Some(Role::Manager)
-            }
+            ViewAudit | CreateRegistry | UpdateRegistry | DeleteRegistry | ManageRobots | Push | DeleteContent => Some(Role::Manager),
             ManageMembers | UpdateWorkspace | DeleteWorkspace => Some(Role::Owner),
             ViewOwnAccount | ManageOwnTokens | ManageUsers | CreateWorkspace => None,
         }
@@ -119,11 +117,19 @@ impl Action {
 /// The facts about what is being acted on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
-    Instance { users_may_create_workspaces: bool },
+    Instance {
+        users_may_create_workspaces: bool,
+    },
     /// `role` is the caller's role in the workspace, if any.
-    Workspace { role: Option<Role> },
+    Workspace {
+        role: Option<Role>,
+    },
     /// `role` is the caller's role in the registry's workspace, if any.
-    Registry { registry_id: i64, public: bool, role: Option<Role> },
+    Registry {
+        registry_id: i64,
+        public: bool,
+        role: Option<Role>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,11 +222,16 @@ fn forbidden_message(principal: &Principal, action: Action) -> &'static str {
         ViewWorkspace | ViewRegistry | Pull => "You are not a member of this workspace.",
         ManageMembers | UpdateWorkspace | DeleteWorkspace => "Only a workspace owner may do this.",
         ViewAudit => "Only workspace owners and managers may read the audit log.",
-        CreateRegistry | UpdateRegistry | DeleteRegistry | ManageRobots => {
-            "Only workspace owners and managers may manage registries."
-        }
+        CreateRegistry | UpdateRegistry | DeleteRegistry | ManageRobots => "Only workspace owners and managers may manage registries.",
         Push | DeleteContent => "Viewers may pull but not push or delete.",
     }
+}
+
+/// What the console may offer the signed-in user: the same table, used only to hide
+/// controls (the server decides again for every request).
+pub fn user_may(username: &str, is_admin: bool, action: Action, target: Target) -> bool {
+    let principal = Principal::User(UserIdentity { id: 0, username: username.to_string(), is_admin });
+    decide(&principal, action, target) == Decision::Allow
 }
 
 #[cfg(test)]
@@ -305,11 +316,4 @@ mod tests {
         );
         assert!(matches!(require_user(&robot(7, RobotPermission::Pull)), Err(Error::Forbidden(_))));
     }
-}
-
-/// What the console may offer the signed-in user: the same table, used only to hide
-/// controls (the server decides again for every request).
-pub fn user_may(username: &str, is_admin: bool, action: Action, target: Target) -> bool {
-    let principal = Principal::User(UserIdentity { id: 0, username: username.to_string(), is_admin });
-    decide(&principal, action, target) == Decision::Allow
 }

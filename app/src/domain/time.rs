@@ -35,9 +35,7 @@ impl Serialize for Timestamp {
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(deserializer)?;
-        parse_rfc3339(&raw)
-            .map(Timestamp)
-            .ok_or_else(|| serde::de::Error::custom(format!("'{raw}' is not an RFC 3339 date-time")))
+        parse_rfc3339(&raw).map(Timestamp).ok_or_else(|| serde::de::Error::custom(format!("'{raw}' is not an RFC 3339 date-time")))
     }
 }
 
@@ -115,11 +113,7 @@ pub fn format_utc(unix_ms: i64) -> String {
     let days = secs.div_euclid(86_400);
     let secs_of_day = secs.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
-        secs_of_day / 3600,
-        (secs_of_day % 3600) / 60
-    )
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", secs_of_day / 3600, (secs_of_day % 3600) / 60)
 }
 
 /// `2026-11-22T17:08:05Z` (RFC 3339, second precision).

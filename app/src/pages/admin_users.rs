@@ -15,10 +15,7 @@ pub fn AdminUsersPage() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let toggle = ServerAction::<SetUserDisabled>::new();
     let reset = ServerAction::<ResetUserPassword>::new();
-    let users = Resource::new(
-        move || (create.version().get(), toggle.version().get(), reset.version().get()),
-        |_| list_users(),
-    );
+    let users = Resource::new(move || (create.version().get(), toggle.version().get(), reset.version().get()), |_| list_users());
     view! {
         <Title text="Users" />
         <header class="page-header">
@@ -163,12 +160,7 @@ fn UsersTable(
 }
 
 #[component]
-fn UserRowView(
-    user: UserRow,
-    is_me: bool,
-    toggle: ServerAction<SetUserDisabled>,
-    reset: ServerAction<ResetUserPassword>,
-) -> impl IntoView {
+fn UserRowView(user: UserRow, is_me: bool, toggle: ServerAction<SetUserDisabled>, reset: ServerAction<ResetUserPassword>) -> impl IntoView {
     let resetting = RwSignal::new(false);
     let username = user.username.clone();
     let toggle_username = user.username.clone();

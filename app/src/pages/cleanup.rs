@@ -4,8 +4,8 @@
 //! selection. Below, the same kind of rule saved as a retention policy that runs on a
 //! schedule, and the log of its runs.
 
-use crate::components::lock::LockIcon;
 use crate::components::confirm_deletion::{ConfirmDeletion, DeleteSelectedButton};
+use crate::components::lock::LockIcon;
 use crate::components::notice::{ErrorNotice, SuccessNotice};
 use crate::domain::cleanup::CleanupForm;
 use crate::domain::time::human_bytes;
@@ -41,7 +41,8 @@ pub fn CleanupPage() -> impl IntoView {
 
 #[component]
 fn Cleanup(registry: String) -> impl IntoView {
-    let (pushed_before, tag_pattern, keep_latest) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new("10".to_string()));
+    let (pushed_before, tag_pattern, keep_latest) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new("10".to_string()));
     let preview = ServerAction::<PreviewCleanup>::new();
     let apply = ServerAction::<ApplyCleanup>::new();
     let selected = RwSignal::new(BTreeSet::<String>::new());
@@ -332,7 +333,12 @@ fn Retention(registry: String) -> impl IntoView {
 }
 
 #[component]
-fn PolicyForm(registry: String, policy: RetentionPolicy, save: ServerAction<SaveRetention>, run: ServerAction<RunRetention>) -> impl IntoView {
+fn PolicyForm(
+    registry: String,
+    policy: RetentionPolicy,
+    save: ServerAction<SaveRetention>,
+    run: ServerAction<RunRetention>,
+) -> impl IntoView {
     let form = CleanupForm::from_rule(&policy.rule);
     let enabled = RwSignal::new(policy.enabled);
     let dry_run = RwSignal::new(policy.dry_run);

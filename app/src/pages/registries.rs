@@ -87,9 +87,9 @@ fn RegistryTable(registries: Vec<RegistrySummary>, manage: bool, delete: ServerA
             all.get_value().into_iter().filter(|r| needle.is_empty() || r.name.contains(&needle)).collect();
         match sort.get() {
             SortKey::Name => rows.sort_by(|a, b| a.name.cmp(&b.name)),
-            SortKey::Created => rows.sort_by(|a, b| b.created_at.cmp(&a.created_at)),
-            SortKey::Size => rows.sort_by(|a, b| b.size_bytes.cmp(&a.size_bytes)),
-            SortKey::LastPush => rows.sort_by(|a, b| b.last_push_at.cmp(&a.last_push_at)),
+            SortKey::Created => rows.sort_by_key(|r| std::cmp::Reverse(r.created_at)),
+            SortKey::Size => rows.sort_by_key(|r| std::cmp::Reverse(r.size_bytes)),
+            SortKey::LastPush => rows.sort_by_key(|r| std::cmp::Reverse(r.last_push_at)),
         }
         rows
     });

@@ -2,12 +2,12 @@
 //! Private/Public, View Credentials, View Push Commands, the repositories, and
 //! Destroy.
 
-use crate::components::credentials::Credentials;
 use crate::components::copy::CopyButton;
+use crate::components::credentials::Credentials;
 use crate::components::modal::Modal;
 use crate::components::notice::{ErrorNotice, SuccessNotice};
-use crate::components::shell::use_current_user;
 use crate::components::push_commands::PushCommands;
+use crate::components::shell::use_current_user;
 use crate::domain::model::Visibility;
 use crate::domain::policy::{Action, Target, user_may};
 use crate::domain::time::human_bytes;
@@ -266,7 +266,7 @@ fn Repositories(repositories: Vec<RepositorySummary>, endpoint: String, registry
                 <p class="muted small">"“View Push Commands” has every step for every client."</p>
             </div>
         }
-            .into_any()
+        .into_any()
     } else {
         view! {
             <div class="table-wrap">
@@ -300,7 +300,7 @@ fn Repositories(repositories: Vec<RepositorySummary>, endpoint: String, registry
                 </table>
             </div>
         }
-            .into_any()
+        .into_any()
     };
     view! {
         <section class="card" aria-labelledby="repositories-title">

@@ -1,9 +1,9 @@
 //! A repository: its tags (sortable, paged, several deletable at once after one
 //! confirmation), pull commands per tag, and deleting the whole repository.
 
+use crate::components::confirm_deletion::{ConfirmDeletion, DeleteSelectedButton};
 use crate::components::copy::{CopyBlock, CopyButton};
 use crate::components::lock::LockIcon;
-use crate::components::confirm_deletion::{ConfirmDeletion, DeleteSelectedButton};
 use crate::components::modal::Modal;
 use crate::components::notice::{ErrorNotice, SuccessNotice};
 use crate::components::pager::Pager;
@@ -11,12 +11,13 @@ use crate::components::shell::use_current_user;
 use crate::domain::model::Visibility;
 use crate::domain::policy::{Action, Target, user_may};
 use crate::domain::time::human_bytes;
+use crate::dto::RepositoryDetail;
 use crate::dto::{Me, Referrer, Registry, TagSummary, UntaggedImage};
 use crate::server_fns::registries::get_registry;
 use crate::server_fns::repositories::{
-    DeleteImage, DeleteRepository, DeleteTags, SetRepositoryDescriptions, SetTagImmutability, get_repository, list_tags, list_untagged_images,
+    DeleteImage, DeleteRepository, DeleteTags, SetRepositoryDescriptions, SetTagImmutability, get_repository, list_tags,
+    list_untagged_images,
 };
-use crate::dto::RepositoryDetail;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -44,7 +45,8 @@ pub fn RepositoryPage() -> impl IntoView {
     let delete_image = ServerAction::<DeleteImage>::new();
     let data = Resource::new(
         move || {
-            let versions = (delete_tags.version().get(), immutability.version().get(), describe.version().get(), delete_image.version().get());
+            let versions =
+                (delete_tags.version().get(), immutability.version().get(), describe.version().get(), delete_image.version().get());
             (registry_name(), path(), versions)
         },
         |(reg, path, _)| async move {
@@ -119,9 +121,9 @@ fn Tags(
         let mut rows = all.get_value();
         match sort.get() {
             SortKey::Name => rows.sort_by(|a, b| a.name.cmp(&b.name)),
-            SortKey::Pushed => rows.sort_by(|a, b| b.pushed_at.cmp(&a.pushed_at)),
-            SortKey::Size => rows.sort_by(|a, b| b.size_bytes.cmp(&a.size_bytes)),
-            SortKey::Pulls => rows.sort_by(|a, b| b.pulls.cmp(&a.pulls)),
+            SortKey::Pushed => rows.sort_by_key(|r| std::cmp::Reverse(r.pushed_at)),
+            SortKey::Size => rows.sort_by_key(|r| std::cmp::Reverse(r.size_bytes)),
+            SortKey::Pulls => rows.sort_by_key(|r| std::cmp::Reverse(r.pulls)),
         }
         rows
     });
@@ -308,7 +310,13 @@ fn ReferrerBadges(referrers: Vec<Referrer>) -> impl IntoView {
 /// Images no tag names (pushed by digest, or left when their tag moved), each with
 /// its referrers; managers delete one with everything that refers to it.
 #[component]
-fn UntaggedImages(registry: Registry, path: String, images: Vec<UntaggedImage>, manage: bool, delete_image: ServerAction<DeleteImage>) -> impl IntoView {
+fn UntaggedImages(
+    registry: Registry,
+    path: String,
+    images: Vec<UntaggedImage>,
+    manage: bool,
+    delete_image: ServerAction<DeleteImage>,
+) -> impl IntoView {
     let full = format!("{}/{path}", registry.name);
     let confirming = RwSignal::new(None::<(String, usize)>);
     let open = RwSignal::new(false);

@@ -19,10 +19,7 @@ pub(crate) mod ssr {
 
     /// The caller, resolved by the server's authentication middleware.
     pub async fn caller() -> Result<Caller, ConsoleError> {
-        leptos_axum::extract::<axum::Extension<Caller>>()
-            .await
-            .map(|axum::Extension(caller)| caller)
-            .map_err(|_| fail(Error::Internal))
+        leptos_axum::extract::<axum::Extension<Caller>>().await.map(|axum::Extension(caller)| caller).map_err(|_| fail(Error::Internal))
     }
 
     pub fn console() -> Result<SharedConsole, ConsoleError> {
@@ -33,8 +30,7 @@ pub(crate) mod ssr {
     /// matching HTTP status (a refused action is a 403, not a 500).
     pub fn fail(err: Error) -> ConsoleError {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            let status = axum::http::StatusCode::from_u16(err.http_status())
-                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+            let status = axum::http::StatusCode::from_u16(err.http_status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
             response.set_status(status);
         }
         ConsoleError::from(err)

@@ -34,7 +34,8 @@ pub async fn get_registry(registry: String) -> Result<Registry, ConsoleError> {
 pub async fn set_registry_visibility(registry: String, visibility: Visibility) -> Result<Registry, ConsoleError> {
     use super::ssr::*;
     let caller = caller().await?;
-    let patch = crate::dto::RegistryPatch { visibility: Some(visibility), description: None, immutable_tags_default: None, quota_bytes: None };
+    let patch =
+        crate::dto::RegistryPatch { visibility: Some(visibility), description: None, immutable_tags_default: None, quota_bytes: None };
     console()?.update_registry(&caller, &registry, patch).await.map_err(fail)
 }
 

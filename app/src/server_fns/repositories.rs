@@ -63,11 +63,8 @@ pub async fn set_repository_descriptions(
 ) -> Result<RepositoryDetail, ConsoleError> {
     use super::ssr::*;
     let caller = caller().await?;
-    let patch = crate::dto::RepositoryPatch {
-        short_description: Some(short_description),
-        description: Some(description),
-        immutable_tags: None,
-    };
+    let patch =
+        crate::dto::RepositoryPatch { short_description: Some(short_description), description: Some(description), immutable_tags: None };
     console()?.update_repository(&caller, &repository, patch).await.map_err(fail)
 }
 

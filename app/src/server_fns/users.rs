@@ -19,12 +19,7 @@ pub async fn create_user(
 ) -> Result<UserRow, ConsoleError> {
     use super::ssr::*;
     let caller = caller().await?;
-    let new_user = crate::dto::NewUser {
-        username: username.trim().to_string(),
-        password,
-        email,
-        is_admin: is_admin.is_some(),
-    };
+    let new_user = crate::dto::NewUser { username: username.trim().to_string(), password, email, is_admin: is_admin.is_some() };
     console()?.create_user(&caller, new_user).await.map_err(fail)
 }
 

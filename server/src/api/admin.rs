@@ -1,9 +1,9 @@
 //! `/api/v1/admin/…`: instance administration.
 
 use super::error::ApiError;
-use app::dto::GcReport;
 use crate::state::AppState;
 use app::domain::policy::Caller;
+use app::dto::GcReport;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::{Extension, Json};
@@ -27,6 +27,9 @@ pub async fn run_gc(State(state): State<AppState>, Extension(caller): Extension<
 }
 
 /// `GET /api/v1/admin/gc`: the last passes, newest first.
-pub async fn list_gc_runs(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Result<Json<Vec<app::dto::GcRun>>, ApiError> {
+pub async fn list_gc_runs(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<Vec<app::dto::GcRun>>, ApiError> {
     Ok(Json(state.services.list_gc_runs(&caller).await?))
 }

@@ -33,14 +33,10 @@ where
 
 fn reject(rejection: JsonRejection) -> Response {
     match rejection {
-        JsonRejection::MissingJsonContentType(_) => body(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UNSUPPORTED_MEDIA_TYPE",
-            "Send the body as JSON with Content-Type: application/json.",
-        ),
-        JsonRejection::JsonDataError(err) => {
-            body(StatusCode::BAD_REQUEST, "INVALID_INPUT", &format!("body: {}", err.body_text()))
+        JsonRejection::MissingJsonContentType(_) => {
+            body(StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with Content-Type: application/json.")
         }
+        JsonRejection::JsonDataError(err) => body(StatusCode::BAD_REQUEST, "INVALID_INPUT", &format!("body: {}", err.body_text())),
         JsonRejection::JsonSyntaxError(err) => {
             body(StatusCode::BAD_REQUEST, "INVALID_INPUT", &format!("body: not valid JSON ({})", err.body_text()))
         }

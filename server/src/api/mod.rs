@@ -33,19 +33,13 @@ pub fn routes() -> Router<AppState> {
         .route("/users", post(users::create_user).get(users::list_users))
         .route("/admin/gc", post(admin::run_gc).get(admin::list_gc_runs))
         .route("/workspaces", get(workspaces::list_workspaces).post(workspaces::create_workspace))
-        .route(
-            "/workspaces/{ws}",
-            get(workspaces::get_workspace).patch(workspaces::update_workspace).delete(workspaces::delete_workspace),
-        )
+        .route("/workspaces/{ws}", get(workspaces::get_workspace).patch(workspaces::update_workspace).delete(workspaces::delete_workspace))
         .route("/workspaces/{ws}/members", get(workspaces::list_members))
         .route("/workspaces/{ws}/members/{username}", put(workspaces::put_member).delete(workspaces::delete_member))
         .route("/workspaces/{ws}/audit", get(workspaces::list_audit))
         .route("/workspaces/{ws}/usage", get(workspaces::get_usage))
         .route("/workspaces/{ws}/registries", get(workspaces::list_registries).post(workspaces::create_registry))
-        .route(
-            "/registries/{reg}",
-            get(registries::get_registry).patch(registries::update_registry).delete(registries::delete_registry),
-        )
+        .route("/registries/{reg}", get(registries::get_registry).patch(registries::update_registry).delete(registries::delete_registry))
         .route("/registries/{reg}/robots", get(registries::list_robots).post(registries::create_robot))
         .route("/registries/{reg}/robots/{id}", delete(registries::delete_robot))
         .route("/registries/{reg}/cleanup/preview", post(lifecycle::preview_cleanup))

@@ -3,10 +3,10 @@
 
 use super::error::ApiError;
 use crate::services::distribution::RepositoryName;
-use app::dto::{RepositorySummary, TagSummary};
 use crate::state::AppState;
 use app::domain::policy::Caller;
 use app::domain::{Error, Resource};
+use app::dto::{RepositorySummary, TagSummary};
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};

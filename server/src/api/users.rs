@@ -18,9 +18,6 @@ pub async fn create_user(
 }
 
 /// `GET /api/v1/users` (admin)
-pub async fn list_users(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-) -> Result<Json<Vec<UserRow>>, ApiError> {
+pub async fn list_users(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Result<Json<Vec<UserRow>>, ApiError> {
     Ok(Json(state.services.list_users(&caller).await?))
 }

@@ -6,8 +6,8 @@ use crate::api::error::ApiError;
 use crate::auth::registry_token::Claims;
 use crate::auth::secret::TOKEN_PREFIX;
 use crate::auth::token_endpoint::token_error;
-use crate::oci::error::OciError;
 use crate::db::sessions::SESSION_USER_KEY;
+use crate::oci::error::OciError;
 use crate::state::AppState;
 use app::domain::Error;
 use app::domain::policy::{Caller, Principal};
@@ -152,10 +152,8 @@ async fn principal_from_session(state: &AppState, session: &Session) -> Result<P
 }
 
 fn client_addr(req: &Request, trust_proxy_headers: bool) -> String {
-    if trust_proxy_headers {
-        if let Some(forwarded) = first_forwarded_for(req.headers()) {
-            return forwarded;
-        }
+    if trust_proxy_headers && let Some(forwarded) = first_forwarded_for(req.headers()) {
+        return forwarded;
     }
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()

@@ -4,9 +4,9 @@ pub mod caller;
 pub mod csrf;
 pub mod password;
 pub mod registry_token;
-pub mod token_endpoint;
 pub mod secret;
 pub mod sign_in;
+pub mod token_endpoint;
 
 pub use caller::resolve_caller;
 pub use csrf::reject_cross_site;

@@ -8,8 +8,8 @@
 //! never wait here.
 
 use app::domain::Error;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -44,22 +44,17 @@ async fn turn() -> Result<SemaphorePermit<'static>, Error> {
 
 pub async fn hash(password: String) -> Result<String, Error> {
     let _turn = turn().await?;
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .map_err(|_| Error::Internal)?
+    tokio::task::spawn_blocking(move || hash_blocking(&password)).await.map_err(|_| Error::Internal)?
 }
 
 fn hash_blocking(password: &str) -> Result<String, Error> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|_| Error::Internal)?;
     let salt = SaltString::encode_b64(&salt).map_err(|_| Error::Internal)?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|err| {
-            tracing::error!(error = %err, "argon2 hashing failed");
-            Error::Internal
-        })
+    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|err| {
+        tracing::error!(error = %err, "argon2 hashing failed");
+        Error::Internal
+    })
 }
 
 /// Verifies `password` against `stored`. With no stored hash (unknown user) it still
@@ -76,10 +71,8 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Er
                 dummy
             }
         };
-        let matches = PasswordHash::new(stored)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-            .unwrap_or(false);
-        matches
+
+        PasswordHash::new(stored).map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()).unwrap_or(false)
     })
     .await
     .unwrap_or(false))

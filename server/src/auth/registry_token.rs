@@ -64,9 +64,7 @@ impl Claims {
     pub fn principal(&self) -> Principal {
         match &self.berth {
             Subject::Anonymous => Principal::Anonymous,
-            Subject::User { id, admin } => {
-                Principal::User(UserIdentity { id: *id, username: self.sub.clone(), is_admin: *admin })
-            }
+            Subject::User { id, admin } => Principal::User(UserIdentity { id: *id, username: self.sub.clone(), is_admin: *admin }),
             Subject::Robot { id, registry_id, registry, name, push } => Principal::Robot(RobotIdentity {
                 id: *id,
                 registry_id: *registry_id,

@@ -22,12 +22,7 @@ struct SignInForm {
     next: Option<String>,
 }
 
-pub async fn sign_in(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    session: Session,
-    body: Bytes,
-) -> Response {
+pub async fn sign_in(State(state): State<AppState>, Extension(caller): Extension<Caller>, session: Session, body: Bytes) -> Response {
     let form: SignInForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let next = safe_next(form.next.as_deref());
     let username = form.username.as_deref().map(str::trim).unwrap_or_default().to_string();

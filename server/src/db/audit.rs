@@ -1,6 +1,6 @@
 //! The `audit_log` table.
 
-use super::{internal, new_id, Db};
+use super::{Db, internal, new_id};
 
 /// Audit ids grow with time (milliseconds in the high bits, randomness below), so
 /// entries written in the same millisecond still sort in a stable order.

@@ -28,12 +28,7 @@ const WAIT: Duration = Duration::from_secs(10);
 const HEALTH_CHECK_EVERY: Duration = Duration::from_secs(10);
 
 pub(super) enum Connections {
-    Sqlite {
-        options: AnyConnectOptions,
-        readers: Vec<Mutex<AnyConnection>>,
-        next_reader: AtomicUsize,
-        writer: Mutex<AnyConnection>,
-    },
+    Sqlite { options: AnyConnectOptions, readers: Vec<Mutex<AnyConnection>>, next_reader: AtomicUsize, writer: Mutex<AnyConnection> },
     Pooled(AnyPool),
 }
 
@@ -136,10 +131,10 @@ impl Connections {
     pub(super) async fn close(&self) {
         match self {
             Connections::Sqlite { writer, .. } => {
-                if let Ok(mut writer) = wait(writer.lock()).await {
-                    if let Err(err) = writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").await {
-                        tracing::warn!(error = %err, "database: final checkpoint");
-                    }
+                if let Ok(mut writer) = wait(writer.lock()).await
+                    && let Err(err) = writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").await
+                {
+                    tracing::warn!(error = %err, "database: final checkpoint");
                 }
             }
             Connections::Pooled(pool) => pool.close().await,

@@ -1,7 +1,7 @@
 //! Repositories, blobs and their links, manifests, manifest references and tags: the
 //! metadata of the distribution engine.
 
-use super::{internal, Db};
+use super::{Db, internal};
 use app::domain::Error;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Connection, Row};
@@ -59,8 +59,7 @@ fn manifest(row: &AnyRow) -> Result<ManifestRecord, sqlx::Error> {
     })
 }
 
-const MANIFEST_COLUMNS: &str =
-    "digest, media_type, artifact_type, size, content, subject_digest, config_digest, annotations, pushed_at";
+const MANIFEST_COLUMNS: &str = "digest, media_type, artifact_type, size, content, subject_digest, config_digest, annotations, pushed_at";
 
 /// A manifest to store, with what it references.
 pub struct NewManifest<'a> {
@@ -93,7 +92,11 @@ pub enum PutManifestOutcome {
     /// The tag is immutable and names other content; nothing was stored.
     TagImmutable,
     /// The manifest's new blobs would take the registry past its quota; nothing was stored.
-    OverQuota { used: i64, adding: i64, quota: i64 },
+    OverQuota {
+        used: i64,
+        adding: i64,
+        quota: i64,
+    },
 }
 
 impl Db {
@@ -294,10 +297,10 @@ impl Db {
         if let Some(missing) = missing {
             return Err(Error::ManifestBlobUnknown(format!("{missing} is not in this repository")));
         }
-        if new.has_quota {
-            if let Some(over) = over_quota(&mut tx, new.registry_id, new.blob_references).await? {
-                return Ok(over);
-            }
+        if new.has_quota
+            && let Some(over) = over_quota(&mut tx, new.registry_id, new.blob_references).await?
+        {
+            return Ok(over);
         }
         let inserted = sqlx::query(
             "INSERT INTO manifests (repository_id, digest, media_type, artifact_type, size, content, subject_digest,
@@ -451,15 +454,13 @@ impl Db {
 
     /// Manifests in the repository whose `subject` is `digest`.
     pub async fn list_referrers(&self, repository_id: i64, digest: &str) -> Result<Vec<ManifestRecord>, Error> {
-        sqlx::query(&format!(
-            "SELECT {MANIFEST_COLUMNS} FROM manifests WHERE repository_id = $1 AND subject_digest = $2 ORDER BY digest"
-        ))
-        .bind(repository_id)
-        .bind(digest)
-        .fetch_all(&mut *self.read().await?)
-        .await
-        .and_then(|rows| rows.iter().map(manifest).collect())
-        .map_err(internal("list referrers"))
+        sqlx::query(&format!("SELECT {MANIFEST_COLUMNS} FROM manifests WHERE repository_id = $1 AND subject_digest = $2 ORDER BY digest"))
+            .bind(repository_id)
+            .bind(digest)
+            .fetch_all(&mut *self.read().await?)
+            .await
+            .and_then(|rows| rows.iter().map(manifest).collect())
+            .map_err(internal("list referrers"))
     }
 
     /// `registry/repository` names in byte order after `last`, from the given
@@ -559,10 +560,9 @@ async fn missing_references(
         let list = |first: usize| (0..chunk.len()).map(|i| format!("${}", i + first)).collect::<Vec<_>>().join(", ");
         // Blob links found are renewed (`$2`); manifests are only looked up.
         let sql = match kind {
-            "blob" => format!(
-                "UPDATE repository_blobs SET linked_at = $2 WHERE repository_id = $1 AND digest IN ({}) RETURNING digest",
-                list(3)
-            ),
+            "blob" => {
+                format!("UPDATE repository_blobs SET linked_at = $2 WHERE repository_id = $1 AND digest IN ({}) RETURNING digest", list(3))
+            }
             _ => format!("SELECT digest FROM manifests WHERE repository_id = $1 AND digest IN ({})", list(2)),
         };
         let mut query = sqlx::query(&sql).bind(repository_id);
@@ -734,12 +734,13 @@ impl Db {
 
 impl Db {
     pub async fn find_tag(&self, repository_id: i64, name: &str) -> Result<Option<TagRecord>, Error> {
-        let row = sqlx::query("SELECT name, manifest_digest, pushed_at, pulls, last_pulled_at FROM tags WHERE repository_id = $1 AND name = $2")
-            .bind(repository_id)
-            .bind(name)
-            .fetch_optional(&mut *self.read().await?)
-            .await
-            .map_err(internal("find tag"))?;
+        let row =
+            sqlx::query("SELECT name, manifest_digest, pushed_at, pulls, last_pulled_at FROM tags WHERE repository_id = $1 AND name = $2")
+                .bind(repository_id)
+                .bind(name)
+                .fetch_optional(&mut *self.read().await?)
+                .await
+                .map_err(internal("find tag"))?;
         let Some(row) = row else { return Ok(None) };
         let digest: String = row.try_get("manifest_digest").map_err(internal("decode tag"))?;
         let size_bytes = self.manifest_size(repository_id, &digest).await?;
@@ -877,7 +878,6 @@ impl Db {
             row.try_get("description").map_err(internal("decode descriptions"))?,
         ))
     }
-
 }
 
 impl super::transaction::Tx<'_> {

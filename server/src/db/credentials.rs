@@ -1,9 +1,9 @@
 //! The `personal_access_tokens` and `robots` tables. Only SHA-256 hashes of secrets
 //! are stored.
 
-use super::{internal, is_unique_violation, Db};
-use app::domain::model::RobotPermission;
+use super::{Db, internal, is_unique_violation};
 use app::domain::Error;
+use app::domain::model::RobotPermission;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -109,16 +109,14 @@ impl Db {
     }
 
     pub async fn touch_token(&self, id: i64, now: i64) -> Result<(), Error> {
-        sqlx::query(
-            "UPDATE personal_access_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
-        )
-        .bind(now)
-        .bind(id)
-        .bind(now - LAST_USED_RESOLUTION_MS)
-        .execute(&mut *self.write().await?)
-        .await
-        .map(|_| ())
-        .map_err(internal("touch token"))
+        sqlx::query("UPDATE personal_access_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)")
+            .bind(now)
+            .bind(id)
+            .bind(now - LAST_USED_RESOLUTION_MS)
+            .execute(&mut *self.write().await?)
+            .await
+            .map(|_| ())
+            .map_err(internal("touch token"))
     }
 
     pub async fn insert_robot(&self, record: &RobotRecord) -> Result<(), Error> {

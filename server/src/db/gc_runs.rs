@@ -19,7 +19,15 @@ pub struct GcRunRecord {
 }
 
 impl Db {
-    pub async fn insert_gc_run(&self, started_at: i64, duration_ms: i64, started_by: &str, dry_run: bool, blobs_removed: i64, bytes_reclaimed: i64) -> Result<(), Error> {
+    pub async fn insert_gc_run(
+        &self,
+        started_at: i64,
+        duration_ms: i64,
+        started_by: &str,
+        dry_run: bool,
+        blobs_removed: i64,
+        bytes_reclaimed: i64,
+    ) -> Result<(), Error> {
         sqlx::query(
             "INSERT INTO gc_runs (id, started_at, duration_ms, started_by, dry_run, blobs_removed, bytes_reclaimed)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -1,12 +1,12 @@
 //! The `registries` table.
 
-use super::transaction::Tx;
-use super::{internal, is_unique_violation, Db};
 use super::content::RepositoryRecord;
 use super::credentials::{CredentialRef, credential_live_column};
+use super::transaction::Tx;
 use super::uploads::UploadRecord;
-use app::domain::model::{Role, Visibility};
+use super::{Db, internal, is_unique_violation};
 use app::domain::Error;
+use app::domain::model::{Role, Visibility};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -196,7 +196,6 @@ impl Db {
             .and_then(|rows| rows.iter().map(registry).collect())
             .map_err(internal("list registries"))
     }
-
 }
 
 impl Db {
@@ -208,16 +207,13 @@ impl Db {
             .await
             .map_err(internal("list registry visibility"))?;
         rows.iter()
-            .map(|r| {
-                Ok((r.try_get("id")?, r.try_get("workspace_id")?, r.try_get::<String, _>("visibility")? == "public"))
-            })
+            .map(|r| Ok((r.try_get("id")?, r.try_get("workspace_id")?, r.try_get::<String, _>("visibility")? == "public")))
             .collect::<Result<Vec<_>, sqlx::Error>>()
             .map_err(internal("decode registry visibility"))
     }
 }
 
-impl Db {
-}
+impl Db {}
 
 /// A registry's settings as a change leaves them (`None` keeps the tag default).
 pub struct RegistrySettings<'a> {

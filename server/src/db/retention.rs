@@ -2,8 +2,8 @@
 
 use super::{Db, flag, internal};
 use app::domain::Error;
-use sqlx::{Connection, Row};
 use sqlx::any::AnyRow;
+use sqlx::{Connection, Row};
 
 /// Runs kept per registry; older ones are dropped as new ones are recorded.
 const RUNS_KEPT: i64 = 100;

@@ -2,7 +2,7 @@
 //! session id; the user id is copied into its own column so a user's sessions can be
 //! ended when they are disabled or their password is reset.
 
-use super::{internal, is_unique_violation, now_ms, Db};
+use super::{Db, internal, is_unique_violation, now_ms};
 use app::domain::Error;
 use sha2::{Digest, Sha256};
 use sqlx::Row;

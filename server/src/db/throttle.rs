@@ -1,7 +1,7 @@
 //! The `login_throttle` table: failed sign-ins counted per key in a time window, and
 //! the attempts on each key being checked right now.
 
-use super::{internal, Db};
+use super::{Db, internal};
 use app::domain::Error;
 use sqlx::Row;
 

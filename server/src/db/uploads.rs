@@ -1,7 +1,7 @@
 //! The `uploads` table: blob uploads in progress, always looked up with the registry
 //! and repository they were started for.
 
-use super::{internal, Db};
+use super::{Db, internal};
 use app::domain::Error;
 use sqlx::Row;
 

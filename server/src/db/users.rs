@@ -1,6 +1,6 @@
 //! The `users` table.
 
-use super::{flag, internal, is_unique_violation, Db};
+use super::{Db, flag, internal, is_unique_violation};
 use app::domain::Error;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -66,9 +66,7 @@ impl Db {
         .await;
         match result {
             Ok(_) => Ok(()),
-            Err(err) if is_unique_violation(&err) => {
-                Err(Error::Conflict(format!("The username '{}' is already taken.", user.username)))
-            }
+            Err(err) if is_unique_violation(&err) => Err(Error::Conflict(format!("The username '{}' is already taken.", user.username))),
             Err(err) => Err(internal("insert user")(err)),
         }
     }

@@ -1,10 +1,10 @@
 //! The `workspaces` and `workspace_members` tables.
 
-use super::{internal, is_unique_violation, Db};
-use app::domain::model::Role;
+use super::{Db, internal, is_unique_violation};
 use app::domain::Error;
-use sqlx::{Connection, Row};
+use app::domain::model::Role;
 use sqlx::any::AnyRow;
+use sqlx::{Connection, Row};
 
 #[derive(Debug, Clone)]
 pub struct WorkspaceRecord {
@@ -205,11 +205,12 @@ impl Db {
     /// Deletes an empty workspace (its members go with it). A workspace that still
     /// holds registries is a conflict.
     pub async fn delete_workspace(&self, id: i64) -> Result<(), Error> {
-        let deleted = sqlx::query("DELETE FROM workspaces WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM registries r WHERE r.workspace_id = $1)")
-            .bind(id)
-            .execute(&mut *self.write().await?)
-            .await
-            .map_err(internal("delete workspace"))?;
+        let deleted =
+            sqlx::query("DELETE FROM workspaces WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM registries r WHERE r.workspace_id = $1)")
+                .bind(id)
+                .execute(&mut *self.write().await?)
+                .await
+                .map_err(internal("delete workspace"))?;
         if deleted.rows_affected() == 0 {
             return Err(Error::Conflict("Delete the workspace's registries first.".to_string()));
         }

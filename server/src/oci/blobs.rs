@@ -1,15 +1,15 @@
 //! `GET`/`HEAD`/`DELETE /v2/<name>/blobs/<digest>`
 
-use super::error::OciError;
 use super::Request2;
+use super::error::OciError;
 use crate::services::distribution::RepositoryName;
 use crate::services::distribution::blobs::RangeRequest;
 use crate::state::AppState;
 use app::domain::digest::Digest;
 use app::domain::{Error, Resource};
 use axum::body::Body;
-use axum::http::header::{ACCEPT_RANGES, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, RANGE};
 use axum::http::StatusCode;
+use axum::http::header::{ACCEPT_RANGES, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, RANGE};
 use axum::response::{IntoResponse, Response};
 
 fn parse_digest(raw: &str) -> Result<Digest, OciError> {

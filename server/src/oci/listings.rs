@@ -1,13 +1,13 @@
 //! `GET /v2/<name>/tags/list`, `GET /v2/_catalog`, `GET /v2/<name>/referrers/<digest>`
 
-use super::error::OciError;
 use super::Request2;
+use super::error::OciError;
 use crate::services::distribution::RepositoryName;
 use crate::services::distribution::listings::Page;
 use crate::services::manifest_format::OCI_INDEX;
 use crate::state::AppState;
-use app::domain::digest::Digest;
 use app::domain::Error;
+use app::domain::digest::Digest;
 use axum::Json;
 use axum::http::header::{CONTENT_TYPE, LINK};
 use axum::http::{HeaderValue, StatusCode};

@@ -1,7 +1,7 @@
 //! `GET`/`HEAD`/`PUT`/`DELETE /v2/<name>/manifests/<reference>`
 
-use super::error::OciError;
 use super::Request2;
+use super::error::OciError;
 use crate::services::distribution::RepositoryName;
 use crate::services::distribution::manifests::Reference;
 use crate::services::manifest_format::MAX_MANIFEST_BYTES;
@@ -12,7 +12,13 @@ use axum::http::StatusCode;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
 use axum::response::{IntoResponse, Response};
 
-pub async fn get(state: &AppState, request: &Request2, name: &RepositoryName, reference: &str, with_body: bool) -> Result<Response, OciError> {
+pub async fn get(
+    state: &AppState,
+    request: &Request2,
+    name: &RepositoryName,
+    reference: &str,
+    with_body: bool,
+) -> Result<Response, OciError> {
     let reference = Reference::parse_for_lookup(reference)?;
     let manifest = state.services.get_manifest(&request.caller, name, &reference, with_body).await?;
     let builder = Response::builder()
@@ -31,14 +37,9 @@ pub async fn put(state: &AppState, request: &Request2, name: &RepositoryName, re
         .map_err(|_| OciError(Error::TooLarge(format!("manifests are limited to {MAX_MANIFEST_BYTES} bytes"))))?;
     let content_type = request.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let pushed = state.services.put_manifest(&request.caller, name, &reference, content_type, &content).await?;
-    let mut response = (
-        StatusCode::CREATED,
-        [
-            (LOCATION, format!("/v2/{}/manifests/{}", name.full(), pushed.digest)),
-            (CONTENT_LENGTH, "0".to_string()),
-        ],
-    )
-        .into_response();
+    let mut response =
+        (StatusCode::CREATED, [(LOCATION, format!("/v2/{}/manifests/{}", name.full(), pushed.digest)), (CONTENT_LENGTH, "0".to_string())])
+            .into_response();
     let headers = response.headers_mut();
     if let Ok(value) = pushed.digest.to_string().parse() {
         headers.insert("docker-content-digest", value);
@@ -82,8 +83,17 @@ mod tests {
         ] {
             assert_eq!(served_media_type(kept), kept);
         }
-        for refused in ["text/html", "application/xhtml+xml", "image/svg+xml", "text/javascript", "application/javascript",
-            "application/json; charset=utf-8\r\nx: y", "text/html+json", "", "nonsense"] {
+        for refused in [
+            "text/html",
+            "application/xhtml+xml",
+            "image/svg+xml",
+            "text/javascript",
+            "application/javascript",
+            "application/json; charset=utf-8\r\nx: y",
+            "text/html+json",
+            "",
+            "nonsense",
+        ] {
             assert_eq!(served_media_type(refused), "application/octet-stream", "{refused}");
         }
     }

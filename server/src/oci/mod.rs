@@ -62,22 +62,18 @@ async fn base(Extension(caller): Extension<Caller>) -> Response {
     Json(serde_json::json!({})).into_response()
 }
 
-async fn dispatch(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    claims: Option<Extension<Claims>>,
-    method: Method,
-    Path(rest): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+async fn dispatch(State(state): State<AppState>, Path(rest): Path<String>, RawQuery(query): RawQuery, req: Request) -> Response {
     let Some(route) = path::parse(&rest) else {
         return body_404();
     };
+    let (mut parts, body) = req.into_parts();
+    let Some(caller) = parts.extensions.remove::<Caller>() else {
+        return OciError(Error::Internal).into_response();
+    };
+    let (method, headers) = (parts.method, parts.headers);
     let mut request = Request2 {
         caller,
-        claims: claims.map(|Extension(c)| c),
+        claims: parts.extensions.remove::<Claims>(),
         query: serde_urlencoded::from_str(query.as_deref().unwrap_or_default()).unwrap_or_default(),
         headers,
     };
@@ -95,56 +91,68 @@ async fn dispatch(
             Method::GET => listings::catalog(&state, &request).await,
             _ => return unsupported_method(),
         },
-        Route::Tags { name } => with_name(&name, |name| async move {
-            match method {
-                Method::GET => listings::tags(&state, &request, &name).await,
-                _ => Ok(unsupported_method()),
-            }
-        })
-        .await,
-        Route::Referrers { name, digest } => with_name(&name, |name| async move {
-            match method {
-                Method::GET => listings::referrers(&state, &request, &name, &digest).await,
-                _ => Ok(unsupported_method()),
-            }
-        })
-        .await,
-        Route::Manifest { name, reference } => with_name(&name, |name| async move {
-            match method {
-                Method::GET => manifests::get(&state, &request, &name, &reference, true).await,
-                Method::HEAD => manifests::get(&state, &request, &name, &reference, false).await,
-                Method::PUT => manifests::put(&state, &request, &name, &reference, body).await,
-                Method::DELETE => manifests::delete(&state, &request, &name, &reference).await,
-                _ => Ok(unsupported_method()),
-            }
-        })
-        .await,
-        Route::Blob { name, digest } => with_name(&name, |name| async move {
-            match method {
-                Method::GET => blobs::get(&state, &request, &name, &digest, true).await,
-                Method::HEAD => blobs::get(&state, &request, &name, &digest, false).await,
-                Method::DELETE => blobs::delete(&state, &request, &name, &digest).await,
-                _ => Ok(unsupported_method()),
-            }
-        })
-        .await,
-        Route::StartUpload { name } => with_name(&name, |name| async move {
-            match method {
-                Method::POST => uploads::start(&state, &request, &name, body).await,
-                _ => Ok(unsupported_method()),
-            }
-        })
-        .await,
-        Route::Upload { name, id } => with_name(&name, |name| async move {
-            match method {
-                Method::GET => uploads::status(&state, &request, &name, &id).await,
-                Method::PATCH => uploads::patch(&state, &request, &name, &id, body).await,
-                Method::PUT => uploads::complete(&state, &request, &name, &id, body).await,
-                Method::DELETE => uploads::cancel(&state, &request, &name, &id).await,
-                _ => Ok(unsupported_method()),
-            }
-        })
-        .await,
+        Route::Tags { name } => {
+            with_name(&name, |name| async move {
+                match method {
+                    Method::GET => listings::tags(&state, &request, &name).await,
+                    _ => Ok(unsupported_method()),
+                }
+            })
+            .await
+        }
+        Route::Referrers { name, digest } => {
+            with_name(&name, |name| async move {
+                match method {
+                    Method::GET => listings::referrers(&state, &request, &name, &digest).await,
+                    _ => Ok(unsupported_method()),
+                }
+            })
+            .await
+        }
+        Route::Manifest { name, reference } => {
+            with_name(&name, |name| async move {
+                match method {
+                    Method::GET => manifests::get(&state, &request, &name, &reference, true).await,
+                    Method::HEAD => manifests::get(&state, &request, &name, &reference, false).await,
+                    Method::PUT => manifests::put(&state, &request, &name, &reference, body).await,
+                    Method::DELETE => manifests::delete(&state, &request, &name, &reference).await,
+                    _ => Ok(unsupported_method()),
+                }
+            })
+            .await
+        }
+        Route::Blob { name, digest } => {
+            with_name(&name, |name| async move {
+                match method {
+                    Method::GET => blobs::get(&state, &request, &name, &digest, true).await,
+                    Method::HEAD => blobs::get(&state, &request, &name, &digest, false).await,
+                    Method::DELETE => blobs::delete(&state, &request, &name, &digest).await,
+                    _ => Ok(unsupported_method()),
+                }
+            })
+            .await
+        }
+        Route::StartUpload { name } => {
+            with_name(&name, |name| async move {
+                match method {
+                    Method::POST => uploads::start(&state, &request, &name, body).await,
+                    _ => Ok(unsupported_method()),
+                }
+            })
+            .await
+        }
+        Route::Upload { name, id } => {
+            with_name(&name, |name| async move {
+                match method {
+                    Method::GET => uploads::status(&state, &request, &name, &id).await,
+                    Method::PATCH => uploads::patch(&state, &request, &name, &id, body).await,
+                    Method::PUT => uploads::complete(&state, &request, &name, &id, body).await,
+                    Method::DELETE => uploads::cancel(&state, &request, &name, &id).await,
+                    _ => Ok(unsupported_method()),
+                }
+            })
+            .await
+        }
     };
     result.unwrap_or_else(IntoResponse::into_response)
 }
@@ -172,7 +180,8 @@ struct InsufficientScope;
 /// clients that hold on to a token (oras-py) ask for a new one only after a 403,
 /// and a client the policy refuses anyway does not loop on 401s.
 fn insufficient_scope(claims: &Claims, route: &Route) -> Response {
-    let names_repository = route_repository(route).is_some_and(|name| claims.access.iter().any(|a| a.kind == "repository" && a.name == name));
+    let names_repository =
+        route_repository(route).is_some_and(|name| claims.access.iter().any(|a| a.kind == "repository" && a.name == name));
     let mut response = if names_repository {
         OciError(Error::Forbidden("The token does not grant this action; ask for a token with the scope in WWW-Authenticate.".to_string()))
             .into_response()

@@ -52,14 +52,8 @@ mod tests {
                 Some(Route::Manifest { name: name.clone(), reference: "latest".into() })
             );
             assert_eq!(parse(&format!("{name}/blobs/uploads/")), Some(Route::StartUpload { name: name.clone() }));
-            assert_eq!(
-                parse(&format!("{name}/blobs/uploads/abc123")),
-                Some(Route::Upload { name: name.clone(), id: "abc123".into() })
-            );
-            assert_eq!(
-                parse(&format!("{name}/blobs/sha256:00")),
-                Some(Route::Blob { name: name.clone(), digest: "sha256:00".into() })
-            );
+            assert_eq!(parse(&format!("{name}/blobs/uploads/abc123")), Some(Route::Upload { name: name.clone(), id: "abc123".into() }));
+            assert_eq!(parse(&format!("{name}/blobs/sha256:00")), Some(Route::Blob { name: name.clone(), digest: "sha256:00".into() }));
             assert_eq!(
                 parse(&format!("{name}/referrers/sha256:00")),
                 Some(Route::Referrers { name: name.clone(), digest: "sha256:00".into() })
@@ -69,10 +63,7 @@ mod tests {
 
     #[test]
     fn segments_named_like_operations_are_still_names() {
-        assert_eq!(
-            parse("reg/blobs/manifests/v1"),
-            Some(Route::Manifest { name: "reg/blobs".into(), reference: "v1".into() })
-        );
+        assert_eq!(parse("reg/blobs/manifests/v1"), Some(Route::Manifest { name: "reg/blobs".into(), reference: "v1".into() }));
         assert_eq!(parse("reg/manifests/tags/list"), Some(Route::Tags { name: "reg/manifests".into() }));
         assert_eq!(parse("_catalog"), Some(Route::Catalog));
         for bad in ["", "reg", "reg/app", "reg/app/manifests/", "reg/app/unknown/x"] {

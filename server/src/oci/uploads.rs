@@ -6,8 +6,8 @@ use super::{Request2, stream};
 use crate::services::distribution::RepositoryName;
 use crate::services::distribution::uploads::{MountResult, UploadState};
 use crate::state::AppState;
-use app::domain::digest::Digest;
 use app::domain::Error;
+use app::domain::digest::Digest;
 use axum::body::Body;
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_LENGTH, LOCATION, RANGE};
@@ -16,9 +16,7 @@ use axum::response::{IntoResponse, Response};
 fn digest_param(request: &Request2, name: &str) -> Result<Option<Digest>, OciError> {
     match request.param(name) {
         None => Ok(None),
-        Some(raw) => Digest::parse(raw)
-            .map(Some)
-            .ok_or_else(|| OciError(Error::DigestInvalid(format!("'{raw}' is not a valid digest")))),
+        Some(raw) => Digest::parse(raw).map(Some).ok_or_else(|| OciError(Error::DigestInvalid(format!("'{raw}' is not a valid digest")))),
     }
 }
 
@@ -105,7 +103,6 @@ fn parse_content_range(raw: &str) -> Option<(u64, u64)> {
     (first <= last && last < i64::MAX as u64).then_some((first, last))
 }
 
-
 pub async fn patch(state: &AppState, request: &Request2, name: &RepositoryName, id: &str, body: Body) -> Result<Response, OciError> {
     let range = content_range(request)?;
     let upload = state.services.upload_chunk(&request.caller, name, id, range, stream(body)).await?;
@@ -113,7 +110,8 @@ pub async fn patch(state: &AppState, request: &Request2, name: &RepositoryName, 
 }
 
 pub async fn complete(state: &AppState, request: &Request2, name: &RepositoryName, id: &str, body: Body) -> Result<Response, OciError> {
-    let digest = digest_param(request, "digest")?.ok_or_else(|| OciError(Error::DigestInvalid("the digest parameter is required".to_string())))?;
+    let digest =
+        digest_param(request, "digest")?.ok_or_else(|| OciError(Error::DigestInvalid("the digest parameter is required".to_string())))?;
     let range = content_range(request)?;
     let body = has_body(request).then(|| stream(body));
     let digest = state.services.complete_upload(&request.caller, name, id, &digest, range, body).await?;
@@ -134,8 +132,20 @@ mod tests {
         assert_eq!(parse_content_range("0-99"), Some((0, 99)));
         assert_eq!(parse_content_range("bytes 100-199/*"), Some((100, 199)));
         assert_eq!(parse_content_range("bytes=5-5"), Some((5, 5)));
-        for bad in ["", "-", "10", "10-", "-10", "9-3", "a-b", "+1-2", "0-18446744073709551615",
-            "0-9223372036854775807", "0-99999999999999999999", "1 - 2 - 3"] {
+        for bad in [
+            "",
+            "-",
+            "10",
+            "10-",
+            "-10",
+            "9-3",
+            "a-b",
+            "+1-2",
+            "0-18446744073709551615",
+            "0-9223372036854775807",
+            "0-99999999999999999999",
+            "1 - 2 - 3",
+        ] {
             assert_eq!(parse_content_range(bad), None, "{bad}");
         }
     }

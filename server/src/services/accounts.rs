@@ -44,8 +44,8 @@ impl Services {
             .into_iter()
             .map(|(workspace, role)| WorkspaceMembership { name: workspace.name, role })
             .collect();
-        let may_create_workspaces = policy::decide(&caller.principal, Action::CreateWorkspace, self.instance_target())
-            == policy::Decision::Allow;
+        let may_create_workspaces =
+            policy::decide(&caller.principal, Action::CreateWorkspace, self.instance_target()) == policy::Decision::Allow;
         Ok(Me { username: user.username, email: user.email, is_admin: user.is_admin, workspaces, may_create_workspaces })
     }
 

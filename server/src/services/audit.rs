@@ -3,12 +3,12 @@
 
 use super::Services;
 use crate::db::audit::AuditRecord;
-use crate::db::transaction::Tx;
 use crate::db::now_ms;
+use crate::db::transaction::Tx;
+use app::domain::Error;
 use app::domain::model::Id;
 use app::domain::policy::{self, Action, Caller};
 use app::domain::time::Timestamp;
-use app::domain::Error;
 use app::dto::{AuditEntry, AuditPage};
 
 pub const MAX_PER_PAGE: i64 = 200;

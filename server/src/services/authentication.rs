@@ -3,12 +3,12 @@
 
 use super::Services;
 use crate::auth::password;
-use crate::auth::secret::{hash_secret, hashes_match, TOKEN_PREFIX};
+use crate::auth::secret::{TOKEN_PREFIX, hash_secret, hashes_match};
 use crate::db::now_ms;
 use crate::db::throttle::ThrottleRule;
 use crate::db::users::UserRecord;
-use app::domain::policy::{Principal, RobotIdentity, UserIdentity};
 use app::domain::Error;
+use app::domain::policy::{Principal, RobotIdentity, UserIdentity};
 
 /// Five wrong passwords for one username within 15 minutes lock it for 15 minutes.
 const PER_USER: ThrottleRule = ThrottleRule { max_failures: 5, window_ms: 15 * 60_000, lockout_ms: 15 * 60_000 };
@@ -139,12 +139,11 @@ impl Services {
 
     /// The identity behind a session or token, or `None` when the user is gone or disabled.
     pub async fn identity_of_user(&self, user_id: i64) -> Result<Option<UserIdentity>, Error> {
-        Ok(self
-            .db
-            .find_user_by_id(user_id)
-            .await?
-            .filter(|u| !u.disabled)
-            .map(|u| UserIdentity { id: u.id, username: u.username, is_admin: u.is_admin }))
+        Ok(self.db.find_user_by_id(user_id).await?.filter(|u| !u.disabled).map(|u| UserIdentity {
+            id: u.id,
+            username: u.username,
+            is_admin: u.is_admin,
+        }))
     }
 
     async fn refuse_if_throttled(&self, keys: &ThrottleKeys) -> Result<(), Error> {

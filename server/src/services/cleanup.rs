@@ -108,9 +108,16 @@ impl Services {
         let only: Option<HashSet<&TagRef>> = request.only.as_ref().map(|only| only.iter().collect());
         let plan = self.plan_cleanup(registry.id, &request.rule, only.as_ref(), now_ms()).await?;
         let applied = self.apply_cleanup(&plan).await?;
-        let skipped_protected = plan.protected().map(|(_, s)| TagRef { repository: s.fact.repository.clone(), tag: s.fact.tag.clone() }).collect();
+        let skipped_protected =
+            plan.protected().map(|(_, s)| TagRef { repository: s.fact.repository.clone(), tag: s.fact.tag.clone() }).collect();
         let detail = format!("{}: {} tags deleted, {} bytes freed", request.rule.describe(), applied.deleted.len(), applied.bytes_freed);
-        let event = Event { workspace_id: Some(registry.workspace_id), action: "registry.cleanup", resource_type: "registry", resource: &registry.name, detail: Some(detail) };
+        let event = Event {
+            workspace_id: Some(registry.workspace_id),
+            action: "registry.cleanup",
+            resource_type: "registry",
+            resource: &registry.name,
+            detail: Some(detail),
+        };
         self.record(caller, event).await?;
         Ok(CleanupReport { deleted: applied.deleted, skipped_protected, bytes_freed: applied.bytes_freed })
     }
@@ -127,9 +134,7 @@ impl Services {
         let facts: Vec<_> = tags.iter().map(|t| t.fact.clone()).collect();
         let selected = cleanup::select(rule, &facts, now)
             .into_iter()
-            .filter(|s| {
-                only.is_none_or(|only| only.contains(&TagRef { repository: s.fact.repository.clone(), tag: s.fact.tag.clone() }))
-            })
+            .filter(|s| only.is_none_or(|only| only.contains(&TagRef { repository: s.fact.repository.clone(), tag: s.fact.tag.clone() })))
             .map(|s| (repository_ids[s.fact.repository.as_str()], s))
             .collect();
         let graph = self.db.image_graph(registry_id, ALL_REPOSITORIES).await?;

@@ -13,8 +13,8 @@
 
 use super::Services;
 use crate::db::now_ms;
-use app::domain::digest::Digest;
 use app::domain::Error;
+use app::domain::digest::Digest;
 use app::domain::model::Id;
 use app::domain::policy::{self, Action, Caller};
 use app::domain::time::Timestamp;

@@ -4,8 +4,8 @@
 
 pub mod accounts;
 pub mod audit;
-pub mod cleanup;
 pub mod authentication;
+pub mod cleanup;
 pub mod distribution;
 pub mod gc;
 pub mod hashing;
@@ -13,12 +13,12 @@ pub mod image_graph;
 pub mod manifest_format;
 pub mod members;
 pub mod pulls;
+pub mod registries;
 pub mod registry_tokens;
 pub mod repositories;
 pub mod retention;
-pub mod tag_details;
-pub mod registries;
 pub mod robots;
+pub mod tag_details;
 pub mod tokens;
 pub mod verified_passwords;
 pub mod workspaces;
@@ -26,14 +26,14 @@ pub mod workspaces;
 use crate::auth::registry_token::TokenKey;
 use crate::config::Config;
 use crate::db::Db;
-use crate::storage::BlobStore;
-use hashing::UploadHashes;
-use pulls::PullRecorder;
 use crate::db::credentials::CredentialRef;
 use crate::db::registries::{AccessRow, AlsoFetch, RegistryRecord};
 use crate::db::workspaces::WorkspaceRecord;
+use crate::storage::BlobStore;
 use app::domain::policy::{Caller, Principal, Target};
 use app::domain::{Error, Resource};
+use hashing::UploadHashes;
+use pulls::PullRecorder;
 use std::sync::Arc;
 
 #[derive(Clone)]

@@ -5,10 +5,10 @@ use super::Services;
 use super::audit::Event;
 use crate::db::registries::{NewRegistryRecord, RegistryRecord, RegistrySettings};
 use crate::db::{new_id, now_ms};
+use app::domain::Error;
 use app::domain::names::{ResourceName, bounded_text};
 use app::domain::policy::{self, Action, Caller};
 use app::domain::time::Timestamp;
-use app::domain::Error;
 use app::dto::{DestroyReport, NewRegistry, Registry, RegistryPatch, RegistrySummary};
 
 pub const MAX_DESCRIPTION: usize = 1000;

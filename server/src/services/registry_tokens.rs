@@ -5,8 +5,8 @@ use super::Services;
 use super::distribution::RepositoryName;
 use crate::auth::registry_token::{Access, Claims, Subject, TOKEN_LIFETIME_SECS};
 use crate::db::{new_id, now_ms};
-use app::domain::policy::{self, Action, Caller};
 use app::domain::Error;
+use app::domain::policy::{self, Action, Caller};
 
 pub struct IssuedToken {
     pub token: String,

@@ -3,13 +3,13 @@
 use super::Services;
 use super::audit::Event;
 use super::distribution::RepositoryName;
+use crate::db::image_graph::ManifestSummaryRecord;
+use app::domain::names::bounded_text;
 use app::domain::policy::{self, Action, Caller};
 use app::domain::time::Timestamp;
 use app::domain::{Error, Resource};
-use app::domain::names::bounded_text;
-use crate::db::image_graph::ManifestSummaryRecord;
+use app::dto::{DeletedTag, Referrer, RepositoryDetail, RepositoryPatch, RepositorySummary, TagSummary, UntaggedImage};
 use std::collections::{HashMap, HashSet};
-use app::dto::{DeletedTag, Referrer, UntaggedImage, RepositoryDetail, RepositoryPatch, RepositorySummary, TagSummary};
 
 /// The longest Markdown description a repository may have.
 const MAX_DESCRIPTION_BYTES: usize = 25_000;
@@ -95,7 +95,13 @@ impl Services {
         let repository = access.repository()?;
         self.db.delete_repository(repository.id).await?;
         let full = name.full();
-        let event = Event { workspace_id: Some(access.registry.workspace_id), action: "repository.delete", resource_type: "repository", resource: &full, detail: None };
+        let event = Event {
+            workspace_id: Some(access.registry.workspace_id),
+            action: "repository.delete",
+            resource_type: "repository",
+            resource: &full,
+            detail: None,
+        };
         self.record(caller, event).await?;
         self.reclaim_in_background();
         Ok(())
@@ -122,7 +128,13 @@ impl Services {
             self.reclaim_in_background();
         }
         let reference = format!("{}:{tag}", name.full());
-        let event = Event { workspace_id: Some(access.registry.workspace_id), action: "tag.delete", resource_type: "tag", resource: &reference, detail: None };
+        let event = Event {
+            workspace_id: Some(access.registry.workspace_id),
+            action: "tag.delete",
+            resource_type: "tag",
+            resource: &reference,
+            detail: None,
+        };
         self.record(caller, event).await
     }
 
@@ -161,7 +173,13 @@ impl Services {
         self.reclaim_in_background();
         let reference = format!("{}@{digest}", name.full());
         let detail = (deleted.len() > 1).then(|| format!("with {} referrers or child images", deleted.len() - 1));
-        let event = Event { workspace_id: Some(access.registry.workspace_id), action: "image.delete", resource_type: "image", resource: &reference, detail };
+        let event = Event {
+            workspace_id: Some(access.registry.workspace_id),
+            action: "image.delete",
+            resource_type: "image",
+            resource: &reference,
+            detail,
+        };
         self.record(caller, event).await?;
         Ok(deleted)
     }
@@ -200,7 +218,12 @@ impl Services {
     }
 
     /// Managers change a repository's descriptions and tag immutability.
-    pub async fn update_repository(&self, caller: &Caller, name: &RepositoryName, patch: RepositoryPatch) -> Result<RepositoryDetail, Error> {
+    pub async fn update_repository(
+        &self,
+        caller: &Caller,
+        name: &RepositoryName,
+        patch: RepositoryPatch,
+    ) -> Result<RepositoryDetail, Error> {
         let access = self.repository_access(caller, name, Action::UpdateRegistry).await?;
         let repository = access.repository()?;
         // Every field is checked before anything is written.

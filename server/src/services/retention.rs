@@ -103,7 +103,13 @@ impl Services {
         let state = if new.enabled { format!("on, {}", new.schedule) } else { "off".to_string() };
         let dry = if new.dry_run { ", dry run" } else { "" };
         let detail = format!("{state}{dry}: {}", new.rule.describe());
-        let event = Event { workspace_id: Some(registry.workspace_id), action: "retention.update", resource_type: "registry", resource: &registry.name, detail: Some(detail) };
+        let event = Event {
+            workspace_id: Some(registry.workspace_id),
+            action: "retention.update",
+            resource_type: "registry",
+            resource: &registry.name,
+            detail: Some(detail),
+        };
         self.record(caller, event).await?;
         to_policy(record)
     }

@@ -5,11 +5,11 @@ use super::Services;
 use super::audit::Event;
 use crate::db::workspaces::WorkspaceRecord;
 use crate::db::{new_id, now_ms};
+use app::domain::Error;
 use app::domain::model::Role;
 use app::domain::names::{ResourceName, bounded_text};
 use app::domain::policy::{self, Action, Caller, Principal};
 use app::domain::time::Timestamp;
-use app::domain::Error;
 use app::dto::{NewWorkspace, Workspace, WorkspaceSummary};
 
 pub const MAX_DISPLAY_NAME: usize = 100;

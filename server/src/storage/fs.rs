@@ -162,10 +162,10 @@ impl BlobStore for FsBlobStore {
         while let Some(chunk) = data.next().await {
             match chunk {
                 Ok(chunk) => {
-                    if let Some(piece) = pieces.push(chunk) {
-                        if sender.send(piece).await.is_err() {
-                            break; // the disk thread failed; its error is reported below
-                        }
+                    if let Some(piece) = pieces.push(chunk)
+                        && sender.send(piece).await.is_err()
+                    {
+                        break; // the disk thread failed; its error is reported below
                     }
                 }
                 Err(err) => {

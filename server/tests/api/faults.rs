@@ -99,7 +99,7 @@ async fn concurrent_pushes_of_the_same_blob_and_tag_are_safe() {
     let digest = got.headers()["docker-content-digest"].to_str().unwrap().to_string();
     let body = got.bytes().await.unwrap().to_vec();
     assert_eq!(sha256(&body), digest);
-    assert!(manifests.iter().any(|m| *m == body));
+    assert!(manifests.contains(&body));
     assert_blob_store_consistent(&berth.data_dir);
 }
 

@@ -65,13 +65,17 @@ impl Services {
 
     /// A blob's bytes (`GET`), whole or a range. `Err(RangeInvalid)` when the range
     /// cannot be satisfied.
-    pub async fn open_blob(&self, caller: &Caller, name: &RepositoryName, digest: &Digest, range: Option<RangeRequest>) -> Result<BlobBody, Error> {
+    pub async fn open_blob(
+        &self,
+        caller: &Caller,
+        name: &RepositoryName,
+        digest: &Digest,
+        range: Option<RangeRequest>,
+    ) -> Result<BlobBody, Error> {
         let size = self.stat_blob(caller, name, digest).await?;
         let span = match range {
             None => None,
-            Some(request) => Some(
-                request.resolve(size).ok_or_else(|| Error::RangeInvalid(format!("the blob has {size} bytes")))?,
-            ),
+            Some(request) => Some(request.resolve(size).ok_or_else(|| Error::RangeInvalid(format!("the blob has {size} bytes")))?),
         };
         let stream = self.blobs.read_blob(digest, span).await.map_err(storage("read blob"))?;
         Ok(BlobBody { size, range: span, stream: Some(stream) })

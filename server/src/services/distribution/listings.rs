@@ -58,7 +58,13 @@ impl Services {
 
     /// The referrers API: an OCI index of the manifests whose subject is `digest`,
     /// optionally only those of one artifact type.
-    pub async fn referrers(&self, caller: &Caller, name: &RepositoryName, digest: &Digest, artifact_type: Option<&str>) -> Result<Value, Error> {
+    pub async fn referrers(
+        &self,
+        caller: &Caller,
+        name: &RepositoryName,
+        digest: &Digest,
+        artifact_type: Option<&str>,
+    ) -> Result<Value, Error> {
         let access = self.repository_access(caller, name, Action::Pull).await?;
         let mut manifests = Vec::new();
         if let Some(repository) = &access.repository {

@@ -80,11 +80,24 @@ mod tests {
     use super::*;
 
     fn key(reference: &str) -> LookupKey {
-        LookupKey { credential: CredentialRef { user_id: 1, robot_id: -1 }, registry: "apps".into(), repository: "web".into(), reference: reference.into(), with_content: true }
+        LookupKey {
+            credential: CredentialRef { user_id: 1, robot_id: -1 },
+            registry: "apps".into(),
+            repository: "web".into(),
+            reference: reference.into(),
+            with_content: true,
+        }
     }
 
     fn lookup() -> Arc<ManifestLookup> {
-        Arc::new(ManifestLookup { registry_id: 1, public: false, role: None, repository_id: Some(2), manifest: None, credential_live: true })
+        Arc::new(ManifestLookup {
+            registry_id: 1,
+            public: false,
+            role: None,
+            repository_id: Some(2),
+            manifest: None,
+            credential_live: true,
+        })
     }
 
     #[test]

@@ -3,7 +3,6 @@
 
 use super::RepositoryName;
 use super::manifest_cache::LookupKey;
-use std::sync::Arc;
 use crate::db::content::{ManifestRecord, NewManifest, PutManifestOutcome};
 use crate::db::credentials::CredentialRef;
 use crate::db::now_ms;
@@ -14,6 +13,7 @@ use app::domain::digest::{Algorithm, Digest};
 use app::domain::names::is_tag;
 use app::domain::policy::{self, Action, Caller, Principal, Target};
 use app::domain::{Error, Resource};
+use std::sync::Arc;
 
 /// A manifest reference: a tag or a digest.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,9 +25,7 @@ pub enum Reference {
 impl Reference {
     pub fn parse(raw: &str) -> Result<Reference, Error> {
         if Digest::looks_like_digest(raw) {
-            Digest::parse(raw)
-                .map(Reference::Digest)
-                .ok_or_else(|| Error::DigestInvalid(format!("'{raw}' is not a valid digest")))
+            Digest::parse(raw).map(Reference::Digest).ok_or_else(|| Error::DigestInvalid(format!("'{raw}' is not a valid digest")))
         } else if is_tag(raw) {
             Ok(Reference::Tag(raw.to_string()))
         } else {
@@ -84,10 +82,10 @@ impl Services {
             Reference::Tag(_) => Algorithm::Sha256,
         };
         let digest = digest_of(algorithm, content);
-        if let Reference::Digest(expected) = reference {
-            if *expected != digest {
-                return Err(Error::DigestInvalid(format!("the manifest's digest is {digest}, not {expected}")));
-            }
+        if let Reference::Digest(expected) = reference
+            && *expected != digest
+        {
+            return Err(Error::DigestInvalid(format!("the manifest's digest is {digest}, not {expected}")));
         }
         let parsed = manifest_format::parse(content, content_type)?;
 

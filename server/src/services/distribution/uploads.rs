@@ -159,7 +159,15 @@ impl Services {
     }
 
     /// Makes a verified upload the blob `digest` and links it to the repository.
-    async fn place_blob(&self, access: &Access, name: &RepositoryName, id: &str, digest: &Digest, size: i64, tail: Bytes) -> Result<(), Error> {
+    async fn place_blob(
+        &self,
+        access: &Access,
+        name: &RepositoryName,
+        id: &str,
+        digest: &Digest,
+        size: i64,
+        tail: Bytes,
+    ) -> Result<(), Error> {
         self.require_room_for_blob(access, digest, size).await?;
         let now = now_ms();
         // Recorded first, then made visible, then linked: garbage collection never
@@ -192,7 +200,13 @@ impl Services {
     }
 
     /// `POST …/uploads/?digest=` with the whole blob as the body.
-    pub async fn monolithic_upload(&self, caller: &Caller, name: &RepositoryName, digest: &Digest, body: ByteStream) -> Result<Digest, Error> {
+    pub async fn monolithic_upload(
+        &self,
+        caller: &Caller,
+        name: &RepositoryName,
+        digest: &Digest,
+        body: ByteStream,
+    ) -> Result<Digest, Error> {
         let state = self.start_upload(caller, name).await?;
         self.complete_upload(caller, name, &state.id, digest, None, Some(body)).await
     }
@@ -219,7 +233,12 @@ impl Services {
         }
     }
 
-    async fn upload_access(&self, caller: &Caller, name: &RepositoryName, id: &str) -> Result<(Access, crate::db::uploads::UploadRecord), Error> {
+    async fn upload_access(
+        &self,
+        caller: &Caller,
+        name: &RepositoryName,
+        id: &str,
+    ) -> Result<(Access, crate::db::uploads::UploadRecord), Error> {
         let also = AlsoFetch { upload: Some(id), ..AlsoFetch::default() };
         let mut access = self.repository_access_with(caller, name, Action::Push, also).await?;
         let upload = access.upload.take().ok_or(Error::NotFound(Resource::Upload))?;
@@ -257,7 +276,14 @@ impl Services {
     /// Writes `body` at `offset` and keeps the running hash when it can; with
     /// `advance` (the caller's hold on the upload) moves the upload's record on.
     /// `expected` is the length the client announced for this chunk.
-    async fn append(&self, id: &str, offset: i64, expected: Option<u64>, body: ByteStream, advance: Option<&str>) -> Result<UploadState, Error> {
+    async fn append(
+        &self,
+        id: &str,
+        offset: i64,
+        expected: Option<u64>,
+        body: ByteStream,
+        advance: Option<&str>,
+    ) -> Result<UploadState, Error> {
         let hasher = Arc::new(Mutex::new(self.upload_hashes.take(id, offset)));
         // The write must end while this request's hold lasts: past it, another writer
         // may take the upload over, and two writers must never overlap.
@@ -269,13 +295,13 @@ impl Services {
             .map_err(|err| interrupted("upload write failed", err))?;
         check_announced_length(expected, written)?;
         let size = offset + written as i64;
-        if let Some(token) = advance {
-            if !self.db.advance_upload(id, offset, size, token, now_ms()).await? {
-                // Cancelled while this chunk was written: its bytes belong to nobody
-                // (and may sit in a file this write created after the cancel removed it).
-                self.discard_upload(id).await;
-                return Err(Error::RangeInvalid("the upload was cancelled or taken over while this chunk was written".to_string()));
-            }
+        if let Some(token) = advance
+            && !self.db.advance_upload(id, offset, size, token, now_ms()).await?
+        {
+            // Cancelled while this chunk was written: its bytes belong to nobody
+            // (and may sit in a file this write created after the cancel removed it).
+            self.discard_upload(id).await;
+            return Err(Error::RangeInvalid("the upload was cancelled or taken over while this chunk was written".to_string()));
         }
         if let Some(h) = hasher.lock().unwrap().take() {
             self.upload_hashes.put(id, size, h);
@@ -450,9 +476,7 @@ fn check_announced_length(expected: Option<u64>, arrived: u64) -> Result<(), Err
 fn chunk_length(upload_size: i64, range: Option<(u64, u64)>) -> Result<Option<u64>, Error> {
     let Some((start, end)) = range else { return Ok(None) };
     if start != upload_size as u64 || end < start {
-        return Err(Error::RangeInvalid(format!(
-            "the chunk starts at byte {start} but the upload holds {upload_size} bytes"
-        )));
+        return Err(Error::RangeInvalid(format!("the chunk starts at byte {start} but the upload holds {upload_size} bytes")));
     }
     Ok(Some(end - start + 1))
 }
@@ -463,9 +487,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_body_still_trickling_at_its_deadline_ends_with_an_error() {
-        let trickle: ByteStream = Box::pin(
-            futures_util::stream::iter([Ok(Bytes::from_static(b"first"))]).chain(futures_util::stream::pending()),
-        );
+        let trickle: ByteStream =
+            Box::pin(futures_util::stream::iter([Ok(Bytes::from_static(b"first"))]).chain(futures_util::stream::pending()));
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(50);
         let items: Vec<_> = until_deadline(trickle, deadline).collect().await;
         assert_eq!(items.len(), 2);
@@ -477,4 +500,3 @@ mod tests {
         assert_eq!(items.len(), 1, "a body that ends in time passes through unchanged");
     }
 }
-
