@@ -12,13 +12,8 @@ async fn malformed_and_overlong_sign_in_forms_get_a_message_not_a_500() {
         (format!("username=admin&password={}", "p".repeat(5000)).into_bytes(), "error=too_long"),
     ];
     for (body, expected) in cases {
-        let response = client
-            .post(berth.url("/login"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
+        let response =
+            client.post(berth.url("/login")).header("content-type", "application/x-www-form-urlencoded").body(body).send().await.unwrap();
         assert_eq!(response.status(), 303);
         let target = response.headers()["location"].to_str().unwrap().to_string();
         assert!(target.contains(expected), "{target}");
@@ -68,14 +63,8 @@ async fn api_user_creation_names_the_broken_field() {
         .await
         .unwrap();
     assert_eq!(not_json.status(), 400);
-    let no_type = berth
-        .script()
-        .post(berth.url("/api/v1/users"))
-        .basic_auth("admin", Some(ADMIN_PASSWORD))
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
+    let no_type =
+        berth.script().post(berth.url("/api/v1/users")).basic_auth("admin", Some(ADMIN_PASSWORD)).body("{}").send().await.unwrap();
     assert_eq!(no_type.status(), 415);
 }
 
@@ -96,19 +85,11 @@ async fn console_functions_refuse_bad_arguments_and_non_admins() {
     let body: serde_json::Value = invalid.json().await.unwrap();
     assert!(body["message"].as_str().unwrap().starts_with("username:"), "{body}");
 
-    let own = admin
-        .post(berth.url("/console/fn/set_user_disabled"))
-        .form(&[("username", "admin"), ("disabled", "true")])
-        .send()
-        .await
-        .unwrap();
+    let own =
+        admin.post(berth.url("/console/fn/set_user_disabled")).form(&[("username", "admin"), ("disabled", "true")]).send().await.unwrap();
     assert_eq!(own.status(), 400, "an admin cannot lock themselves out");
-    let unknown = admin
-        .post(berth.url("/console/fn/set_user_disabled"))
-        .form(&[("username", "ghost"), ("disabled", "true")])
-        .send()
-        .await
-        .unwrap();
+    let unknown =
+        admin.post(berth.url("/console/fn/set_user_disabled")).form(&[("username", "ghost"), ("disabled", "true")]).send().await.unwrap();
     assert_eq!(unknown.status(), 404);
 
     berth.create_user("vic", "vic-password-1", false).await;
@@ -116,12 +97,8 @@ async fn console_functions_refuse_bad_arguments_and_non_admins() {
     berth.sign_in(&vic, "vic", "vic-password-1").await;
     let refused = vic.post(berth.url("/console/fn/list_users")).send().await.unwrap();
     assert_eq!(refused.status(), 403);
-    let api = vic
-        .post(berth.url("/api/v1/users"))
-        .json(&json!({ "username": "sneaky", "password": "long enough pw" }))
-        .send()
-        .await
-        .unwrap();
+    let api =
+        vic.post(berth.url("/api/v1/users")).json(&json!({ "username": "sneaky", "password": "long enough pw" })).send().await.unwrap();
     assert_eq!(api.status(), 403);
     let page = vic.get(berth.url("/admin/users")).send().await.unwrap();
     let html = page.text().await.unwrap();

@@ -29,15 +29,14 @@ async fn push_sized(registry: &Registry<'_>, name: &str, tag: &str, seed: &str, 
 async fn set_pushed_at(berth: &TestBerth, repository: &str, tag: &str, date: &str) {
     let millis = chrono_free_millis(date);
     let db = database(berth).await;
-    let updated = sqlx::query(
-        "UPDATE tags SET pushed_at = $1 WHERE name = $2 AND repository_id = (SELECT id FROM repositories WHERE name = $3)",
-    )
-    .bind(millis)
-    .bind(tag)
-    .bind(repository)
-    .execute(&db)
-    .await
-    .unwrap();
+    let updated =
+        sqlx::query("UPDATE tags SET pushed_at = $1 WHERE name = $2 AND repository_id = (SELECT id FROM repositories WHERE name = $3)")
+            .bind(millis)
+            .bind(tag)
+            .bind(repository)
+            .execute(&db)
+            .await
+            .unwrap();
     assert_eq!(updated.rows_affected(), 1, "{repository}:{tag}");
     db.close().await;
 }
@@ -54,8 +53,12 @@ fn chrono_free_millis(date: &str) -> i64 {
 }
 
 fn names(list: &Value, key: &str) -> Vec<String> {
-    let mut names: Vec<String> =
-        list[key].as_array().unwrap().iter().map(|c| format!("{}:{}", c["repository"].as_str().unwrap(), c["tag"].as_str().unwrap())).collect();
+    let mut names: Vec<String> = list[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{}:{}", c["repository"].as_str().unwrap(), c["tag"].as_str().unwrap()))
+        .collect();
     names.sort();
     names
 }
@@ -129,7 +132,13 @@ async fn the_preview_lists_exactly_what_the_clean_up_deletes() {
     assert_eq!(status, 200, "{preview}");
     assert_eq!(names(&preview, "candidates"), ["api:v1", "locked:v0", "web:v1", "web:v2", "web:v3"]);
     let candidate = |name: &str| {
-        preview["candidates"].as_array().unwrap().iter().find(|c| format!("{}:{}", c["repository"].as_str().unwrap(), c["tag"].as_str().unwrap()) == name).unwrap().clone()
+        preview["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| format!("{}:{}", c["repository"].as_str().unwrap(), c["tag"].as_str().unwrap()) == name)
+            .unwrap()
+            .clone()
     };
     assert_eq!(candidate("locked:v0")["protected"], true);
     assert!(candidate("locked:v0")["reason"].as_str().unwrap().contains("immutable"));
@@ -310,10 +319,12 @@ async fn deleting_an_image_deletes_its_referrers_and_only_what_it_alone_kept() {
         assert_eq!(berth.admin_api(Method::DELETE, &format!("/registries/apps/repositories/web/tags/{tag}"), None).await.0, 204);
     }
     assert_eq!(manifest_status(sha256(&amd64)).await, 200, "the index still lists the platform images");
-    let (status, error) = berth.admin_api(Method::DELETE, &format!("/registries/apps/repositories/web/manifests/{}", sha256(&amd64)), None).await;
+    let (status, error) =
+        berth.admin_api(Method::DELETE, &format!("/registries/apps/repositories/web/manifests/{}", sha256(&amd64)), None).await;
     assert_eq!(status, 409, "{error}");
     assert!(message(&error).contains(&sha256(&index)), "{error}");
-    let (status, deleted) = berth.admin_api(Method::DELETE, &format!("/registries/apps/repositories/web/manifests/{}", sha256(&index)), None).await;
+    let (status, deleted) =
+        berth.admin_api(Method::DELETE, &format!("/registries/apps/repositories/web/manifests/{}", sha256(&index)), None).await;
     assert_eq!(status, 200, "{deleted}");
     assert_eq!(deleted["deleted"].as_array().unwrap().len(), 3, "{deleted}");
     for gone in [&index, &amd64, &arm64] {
@@ -326,11 +337,13 @@ async fn deleting_an_image_deletes_its_referrers_and_only_what_it_alone_kept() {
     assert_eq!(berth.admin_api(Method::DELETE, "/registries/apps/repositories/web/tags/tmp", None).await.0, 204);
     let (kept, _) = push_sized(&registry, "apps/web", "keep", "kept", 100).await;
     assert_eq!(registry.put_manifest("apps/web", &sha256(&loose), OCI_MANIFEST, &loose).await.status(), 201);
-    let (status, _) = berth.admin_api(Method::DELETE, &format!("/registries/apps/repositories/web/manifests/{}", sha256(&loose)), None).await;
+    let (status, _) =
+        berth.admin_api(Method::DELETE, &format!("/registries/apps/repositories/web/manifests/{}", sha256(&loose)), None).await;
     assert_eq!(status, 200);
     assert_eq!(manifest_status(sha256(&loose)).await, 404);
     assert_eq!(berth.admin_api(Method::PATCH, "/registries/apps/repositories/web", Some(json!({ "immutable_tags": true }))).await.0, 200);
-    let (status, error) = berth.admin_api(Method::DELETE, &format!("/registries/apps/repositories/web/manifests/{}", sha256(&kept)), None).await;
+    let (status, error) =
+        berth.admin_api(Method::DELETE, &format!("/registries/apps/repositories/web/manifests/{}", sha256(&kept)), None).await;
     assert_eq!((status, error["error"]["code"].as_str()), (409, Some("TAG_IMMUTABLE")), "{error}");
     let (status, _) = berth.admin_api(Method::DELETE, "/registries/apps/repositories/web/manifests/sha256:0000", None).await;
     assert_eq!(status, 404);

@@ -2,11 +2,7 @@ use crate::helpers::{ADMIN_PASSWORD, TestBerth, api_error_code};
 
 /// A signed-in session whose requests carry no Origin, so each test sets its own.
 async fn admin_session_without_origin(berth: &TestBerth) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let response = client
         .post(berth.url("/login"))
         .header("origin", &berth.base)
@@ -54,13 +50,7 @@ async fn cross_site_state_changes_are_refused() {
     assert!(!users.to_string().contains("mallory"), "{users}");
 
     // The same request from Berth's own page goes through.
-    let response = client
-        .post(berth.url("/console/fn/create_user"))
-        .header("origin", &berth.base)
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let response = client.post(berth.url("/console/fn/create_user")).header("origin", &berth.base).form(&form).send().await.unwrap();
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
 }
 

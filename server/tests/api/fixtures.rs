@@ -108,10 +108,8 @@ impl<'a> Layout<'a> {
 /// The blob files of a layout, sorted: two layouts holding the same content list the
 /// same names.
 pub fn blob_names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir.join("blobs/sha256"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .collect();
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir.join("blobs/sha256")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
     names.sort();
     names
 }

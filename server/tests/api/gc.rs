@@ -22,13 +22,7 @@ fn blob_files(data_dir: &Path) -> HashSet<String> {
 }
 
 async fn gc(berth: &TestBerth) -> Value {
-    let response = berth
-        .script()
-        .post(berth.url("/api/v1/admin/gc"))
-        .basic_auth("admin", Some(ADMIN_PASSWORD))
-        .send()
-        .await
-        .unwrap();
+    let response = berth.script().post(berth.url("/api/v1/admin/gc")).basic_auth("admin", Some(ADMIN_PASSWORD)).send().await.unwrap();
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
@@ -67,7 +61,8 @@ async fn destroying_a_registry_reclaims_blobs_no_one_else_uses() {
         .unwrap();
     assert_eq!(dry["blobs_removed"], 0, "nothing is garbage yet");
 
-    let deleted = berth.script().delete(berth.url("/api/v1/registries/apps")).basic_auth("admin", Some(ADMIN_PASSWORD)).send().await.unwrap();
+    let deleted =
+        berth.script().delete(berth.url("/api/v1/registries/apps")).basic_auth("admin", Some(ADMIN_PASSWORD)).send().await.unwrap();
     assert_eq!(deleted.status(), 204);
     tokio::time::sleep(Duration::from_millis(500)).await;
     let report = gc(&berth).await; // the background pass may already have done the work
@@ -105,7 +100,8 @@ async fn collection_during_concurrent_pushes_never_removes_a_needed_blob() {
             let client = reqwest::Client::new();
             let mut passes = 0;
             while !done.load(std::sync::atomic::Ordering::Relaxed) {
-                let response = client.post(format!("{base_url}/api/v1/admin/gc")).basic_auth("admin", Some(ADMIN_PASSWORD)).send().await.unwrap();
+                let response =
+                    client.post(format!("{base_url}/api/v1/admin/gc")).basic_auth("admin", Some(ADMIN_PASSWORD)).send().await.unwrap();
                 assert_eq!(response.status(), 200);
                 passes += 1;
                 tokio::time::sleep(Duration::from_millis(20)).await;

@@ -64,10 +64,9 @@ impl TestBerth {
         let mut child = command.spawn().expect("start berth");
         let output = Arc::new(Mutex::new(Vec::new()));
         let (addr_tx, mut addr_rx) = tokio::sync::mpsc::unbounded_channel::<String>();
-        for stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn tokio::io::AsyncRead + Unpin + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
+        for stream in
+            [Box::new(child.stdout.take().unwrap()) as Box<dyn tokio::io::AsyncRead + Unpin + Send>, Box::new(child.stderr.take().unwrap())]
+        {
             let output = output.clone();
             let addr_tx = addr_tx.clone();
             tokio::spawn(async move {
@@ -126,12 +125,7 @@ impl TestBerth {
     pub fn browser(&self) -> reqwest::Client {
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert("origin", self.base.parse().unwrap());
-        reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .default_headers(headers)
-            .build()
-            .unwrap()
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).default_headers(headers).build().unwrap()
     }
 
     /// A client with no cookies and no Origin, like a script.
@@ -141,12 +135,7 @@ impl TestBerth {
 
     /// Posts the sign-in form; returns the redirect target.
     pub async fn sign_in(&self, client: &reqwest::Client, username: &str, password: &str) -> String {
-        let response = client
-            .post(self.url("/login"))
-            .form(&[("username", username), ("password", password)])
-            .send()
-            .await
-            .unwrap();
+        let response = client.post(self.url("/login")).form(&[("username", username), ("password", password)]).send().await.unwrap();
         assert_eq!(response.status(), 303, "sign-in answers with a redirect");
         location(&response)
     }

@@ -16,7 +16,8 @@ async fn immutable_tags_refuse_overwrites_and_deletes_until_turned_off() {
     let registry = Registry::admin(&berth);
     let first = registry.push_image("apps/api", "v1", "first").await;
 
-    let (status, detail) = berth.admin_api(Method::PATCH, "/registries/apps/repositories/api", Some(json!({ "immutable_tags": true }))).await;
+    let (status, detail) =
+        berth.admin_api(Method::PATCH, "/registries/apps/repositories/api", Some(json!({ "immutable_tags": true }))).await;
     assert_eq!((status, detail["immutable_tags"].as_bool()), (200, Some(true)));
 
     let second = registry.push_image("apps/api", "v2", "second").await; // a new tag is fine

@@ -81,12 +81,7 @@ async fn pull_push_and_delete_by_every_kind_of_caller() {
             // Each caller deletes a blob of its own, so earlier deletions do not interfere.
             let blob = format!("{who} {registry}").into_bytes();
             assert_eq!(admin.push_blob(&format!("{registry}/api"), &blob).await.status(), 201);
-            let got = client
-                .request(Method::DELETE, &format!("/v2/{registry}/api/blobs/{}", sha256(&blob)))
-                .send()
-                .await
-                .unwrap()
-                .status();
+            let got = client.request(Method::DELETE, &format!("/v2/{registry}/api/blobs/{}", sha256(&blob))).send().await.unwrap().status();
             if got != delete[i] {
                 failures.push(format!("{who} delete {registry}: {got}, expected {}", delete[i]));
             }
@@ -170,7 +165,13 @@ async fn tokens_grant_only_what_the_policy_allows() {
     let form = berth
         .script()
         .post(berth.url("/auth/token"))
-        .form(&[("grant_type", "password"), ("username", "manager1"), ("password", PASSWORD), ("service", "berth"), ("scope", "repository:apps/api:pull,push")])
+        .form(&[
+            ("grant_type", "password"),
+            ("username", "manager1"),
+            ("password", PASSWORD),
+            ("service", "berth"),
+            ("scope", "repository:apps/api:pull,push"),
+        ])
         .send()
         .await
         .unwrap();

@@ -95,12 +95,8 @@ async fn blobs_upload_every_way_and_are_verified() {
     assert_eq!(pulled.bytes().await.unwrap().to_vec(), data3);
 
     // Range requests.
-    let partial = registry
-        .request(Method::GET, &format!("/v2/{name}/blobs/{}", sha256(&data3)))
-        .header("range", "bytes=10-19")
-        .send()
-        .await
-        .unwrap();
+    let partial =
+        registry.request(Method::GET, &format!("/v2/{name}/blobs/{}", sha256(&data3))).header("range", "bytes=10-19").send().await.unwrap();
     assert_eq!(partial.status(), 206);
     assert_eq!(partial.headers()["content-range"], "bytes 10-19/100000");
     assert_eq!(partial.bytes().await.unwrap().to_vec(), data3[10..20].to_vec());
@@ -205,10 +201,15 @@ async fn blobs_mount_across_repositories_the_caller_may_read() {
     let head = registry.request(Method::HEAD, &format!("/v2/apps/web/blobs/{}", sha256(&data))).send().await.unwrap();
     assert_eq!(head.status(), 200);
 
-    let without_from = registry.request(Method::POST, &format!("/v2/apps/api/blobs/uploads/?mount={}", sha256(&data))).send().await.unwrap();
+    let without_from =
+        registry.request(Method::POST, &format!("/v2/apps/api/blobs/uploads/?mount={}", sha256(&data))).send().await.unwrap();
     assert_eq!(without_from.status(), 201, "a blob already in the registry is mounted");
 
-    let unknown = registry.request(Method::POST, &format!("/v2/apps/api/blobs/uploads/?mount={}&from=apps/base", sha256(b"nope"))).send().await.unwrap();
+    let unknown = registry
+        .request(Method::POST, &format!("/v2/apps/api/blobs/uploads/?mount={}&from=apps/base", sha256(b"nope")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(unknown.status(), 202, "an unknown blob falls back to an ordinary upload");
     assert!(unknown.headers().contains_key("location"));
 }

@@ -79,10 +79,7 @@ async fn world() -> World {
     for user in ["owner1", "manager1", "viewer1", "outsider1", "disabled1", "spare1"] {
         berth.create_user(user, PASSWORD, false).await;
     }
-    let mut world = World {
-        berth,
-        auth: vec![(Who::Admin, Auth::Basic("admin".into(), ADMIN_PASSWORD.into()))],
-    };
+    let mut world = World { berth, auth: vec![(Who::Admin, Auth::Basic("admin".into(), ADMIN_PASSWORD.into()))] };
     world.admin(Method::POST, "/workspaces", json!({ "name": "acme", "display_name": "Acme" })).await;
     world.admin(Method::POST, "/workspaces", json!({ "name": "other" })).await;
     for (user, role) in [("owner1", "owner"), ("manager1", "manager"), ("viewer1", "viewer"), ("disabled1", "viewer")] {
@@ -96,18 +93,16 @@ async fn world() -> World {
         world.admin(Method::POST, "/workspaces/acme/registries", json!({ "name": format!("victim{i}"), "visibility": "private" })).await;
     }
 
-    let robot = |name: &str, permission: &str, expires: Option<String>| {
-        json!({ "name": name, "permission": permission, "expires_at": expires })
-    };
+    let robot =
+        |name: &str, permission: &str, expires: Option<String>| json!({ "name": name, "permission": permission, "expires_at": expires });
     let pull = world.admin(Method::POST, "/registries/priv/robots", robot("ci-pull", "pull", None)).await;
     let push = world.admin(Method::POST, "/registries/priv/robots", robot("ci-push", "push", None)).await;
     let soon = app::domain::time::format_rfc3339(server::db::now_ms() + 1500);
     let expiring = world.admin(Method::POST, "/registries/priv/robots", robot("ci-old", "push", Some(soon))).await;
 
     let basic = |user: &str| Auth::Basic(user.to_string(), PASSWORD.to_string());
-    let robot_auth = |created: &Value| {
-        Auth::Basic(created["username"].as_str().unwrap().to_string(), created["secret"].as_str().unwrap().to_string())
-    };
+    let robot_auth =
+        |created: &Value| Auth::Basic(created["username"].as_str().unwrap().to_string(), created["secret"].as_str().unwrap().to_string());
     world.auth.extend([
         (Who::Anonymous, Auth::None),
         (Who::Viewer, basic("viewer1")),
@@ -147,18 +142,18 @@ async fn world() -> World {
 /// Expected status for each caller, in the order of `EVERYONE`.
 type Row = [u16; 11];
 //                              anon vwr  mgr  own  adm  out  rpl  rps  exp  rev  dis
-const READ_WORKSPACE: Row =    [401, 200, 200, 200, 200, 404, 403, 403, 401, 401, 401];
-const OWNER_ONLY: Row =        [401, 403, 403, 200, 200, 404, 403, 403, 401, 401, 401];
-const MANAGER_READ: Row =      [401, 403, 200, 200, 200, 404, 403, 403, 401, 401, 401];
-const MANAGER_CREATE: Row =    [401, 403, 201, 201, 201, 404, 403, 403, 401, 401, 401];
-const READ_PRIVATE_REG: Row =  [401, 200, 200, 200, 200, 404, 200, 200, 401, 401, 401];
-const READ_PUBLIC_REG: Row =   [200, 200, 200, 200, 200, 200, 200, 200, 401, 401, 401];
+const READ_WORKSPACE: Row = [401, 200, 200, 200, 200, 404, 403, 403, 401, 401, 401];
+const OWNER_ONLY: Row = [401, 403, 403, 200, 200, 404, 403, 403, 401, 401, 401];
+const MANAGER_READ: Row = [401, 403, 200, 200, 200, 404, 403, 403, 401, 401, 401];
+const MANAGER_CREATE: Row = [401, 403, 201, 201, 201, 404, 403, 403, 401, 401, 401];
+const READ_PRIVATE_REG: Row = [401, 200, 200, 200, 200, 404, 200, 200, 401, 401, 401];
+const READ_PUBLIC_REG: Row = [200, 200, 200, 200, 200, 200, 200, 200, 401, 401, 401];
 const MANAGE_PRIVATE_REG: Row = [401, 403, 200, 200, 200, 404, 403, 403, 401, 401, 401];
-const DELETE_OTHER_REG: Row =  [401, 403, 204, 204, 204, 404, 404, 404, 401, 401, 401];
-const CREATE_WORKSPACE: Row =  [401, 403, 403, 403, 201, 403, 403, 403, 401, 401, 401];
-const OWN_ACCOUNT: Row =       [401, 200, 200, 200, 200, 200, 403, 403, 401, 401, 401];
-const ADMIN_ONLY: Row =        [401, 403, 403, 403, 200, 403, 403, 403, 401, 401, 401];
-const OWN_TOKEN_CREATE: Row =  [401, 201, 201, 201, 201, 201, 403, 403, 401, 401, 401];
+const DELETE_OTHER_REG: Row = [401, 403, 204, 204, 204, 404, 404, 404, 401, 401, 401];
+const CREATE_WORKSPACE: Row = [401, 403, 403, 403, 201, 403, 403, 403, 401, 401, 401];
+const OWN_ACCOUNT: Row = [401, 200, 200, 200, 200, 200, 403, 403, 401, 401, 401];
+const ADMIN_ONLY: Row = [401, 403, 403, 403, 200, 403, 403, 403, 401, 401, 401];
+const OWN_TOKEN_CREATE: Row = [401, 201, 201, 201, 201, 201, 403, 403, 401, 401, 401];
 
 #[tokio::test]
 async fn every_action_by_every_kind_of_caller() {

@@ -10,9 +10,10 @@ use serde_json::{Value, json};
 use std::path::Path;
 
 fn seed() -> u64 {
-    let seed = std::env::var("RACE_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
-    });
+    let seed = std::env::var("RACE_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64);
     eprintln!("RACE_SEED={seed}");
     seed
 }

@@ -253,14 +253,21 @@ async fn a_registry_token_dies_with_its_robot_and_its_user() {
     assert_eq!(pull(user_token.clone()).await, 200);
 
     let id = robot["id"].as_str().map(str::to_string).unwrap_or_else(|| robot["id"].to_string());
-    let revoked = berth.script().delete(berth.url(&format!("/api/v1/registries/apps/robots/{id}"))).basic_auth("admin", Some(ADMIN_PASSWORD)).send().await.unwrap();
+    let revoked = berth
+        .script()
+        .delete(berth.url(&format!("/api/v1/registries/apps/robots/{id}")))
+        .basic_auth("admin", Some(ADMIN_PASSWORD))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(revoked.status(), 204);
     assert_eq!(pull(robot_token.clone()).await, 401, "the revoked robot's token no longer pulls");
     let push = berth.script().post(berth.url("/v2/apps/api/blobs/uploads/")).bearer_auth(&robot_token).send().await.unwrap();
     assert_eq!(push.status(), 401, "nor pushes");
 
     let admin = berth.admin_browser().await;
-    let disabled = admin.post(berth.url("/console/fn/set_user_disabled")).form(&[("username", "dev1"), ("disabled", "true")]).send().await.unwrap();
+    let disabled =
+        admin.post(berth.url("/console/fn/set_user_disabled")).form(&[("username", "dev1"), ("disabled", "true")]).send().await.unwrap();
     assert_eq!(disabled.status(), 200);
     assert_eq!(pull(user_token.clone()).await, 401, "the disabled user's token no longer pulls");
     let catalog = berth.script().get(berth.url("/v2/_catalog")).bearer_auth(&user_token).send().await.unwrap();
@@ -275,9 +282,8 @@ async fn a_registry_token_is_no_wider_than_its_scope() {
     let manifest = admin.push_image("apps/api", "v1", "scoped").await;
     admin.push_image("apps/other", "v1", "scoped").await;
     let pull_only = registry_token(&berth, Some(("admin", ADMIN_PASSWORD)), "repository:apps/api:pull").await;
-    let call = |method: Method, path: &str, token: &str| {
-        berth.script().request(method, berth.url(path)).bearer_auth(token.to_string()).send()
-    };
+    let call =
+        |method: Method, path: &str, token: &str| berth.script().request(method, berth.url(path)).bearer_auth(token.to_string()).send();
     assert_eq!(call(Method::GET, "/v2/apps/api/manifests/v1", &pull_only).await.unwrap().status(), 200);
     let push = call(Method::PUT, "/v2/apps/api/manifests/v2", &pull_only).await.unwrap();
     assert_eq!(push.status(), 403, "a pull token does not push");
@@ -311,7 +317,14 @@ async fn anonymous_callers_cannot_send_large_bodies_or_overflow_ranges() {
     let berth = TestBerth::start().await;
     standard_registries(&berth).await;
     let big = vec![b'a'; 1024 * 1024];
-    let token = berth.script().post(berth.url("/auth/token")).header("content-type", "application/x-www-form-urlencoded").body(big.clone()).send().await.unwrap();
+    let token = berth
+        .script()
+        .post(berth.url("/auth/token"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(big.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(token.status(), 413, "the token endpoint reads small bodies only");
 
     let admin = berth.admin_browser().await;
@@ -353,7 +366,8 @@ async fn refused_requests_change_nothing() {
         .unwrap();
     assert_eq!(response.status(), 404);
     assert_eq!(berth.admin_api(Method::GET, "/registries/apps", None).await.0, 200, "apps is still there");
-    let response = admin.post(berth.url("/console/fn/delete_registries")).form(&[("names[0]", "apps"), ("names[1]", "pub")]).send().await.unwrap();
+    let response =
+        admin.post(berth.url("/console/fn/delete_registries")).form(&[("names[0]", "apps"), ("names[1]", "pub")]).send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(berth.admin_api(Method::GET, "/registries/apps", None).await.0, 404);
     assert_eq!(berth.admin_api(Method::GET, "/registries/pub", None).await.0, 404);
@@ -364,7 +378,10 @@ async fn one_credential_cannot_open_unlimited_uploads() {
     let berth = TestBerth::start().await;
     standard_registries(&berth).await;
     let (_, robot) = api(&berth, Method::POST, "/registries/apps/robots", json!({ "name": "ci", "permission": "push" })).await;
-    let registry = Registry { berth: &berth, credentials: Some((robot["username"].as_str().unwrap().into(), robot["secret"].as_str().unwrap().into())) };
+    let registry = Registry {
+        berth: &berth,
+        credentials: Some((robot["username"].as_str().unwrap().into(), robot["secret"].as_str().unwrap().into())),
+    };
     for i in 0..100 {
         let start = registry.request(Method::POST, "/v2/apps/api/blobs/uploads/").send().await.unwrap();
         assert_eq!(start.status(), 202, "upload {i}");

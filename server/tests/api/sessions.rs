@@ -21,12 +21,7 @@ async fn a_session_survives_a_server_restart() {
 #[tokio::test]
 async fn a_forged_session_cookie_is_anonymous() {
     let berth = TestBerth::start().await;
-    let response = berth
-        .script()
-        .get(berth.url("/api/v1/me"))
-        .header("cookie", "berth_session=AAAAAAAAAAAAAAAAAAAAAA")
-        .send()
-        .await
-        .unwrap();
+    let response =
+        berth.script().get(berth.url("/api/v1/me")).header("cookie", "berth_session=AAAAAAAAAAAAAAAAAAAAAA").send().await.unwrap();
     assert_eq!(response.status(), 401);
 }

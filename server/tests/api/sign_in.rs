@@ -4,12 +4,7 @@ use crate::helpers::{ADMIN_PASSWORD, TestBerth, api_error_code, location};
 async fn the_right_password_signs_in_with_a_safe_session_cookie() {
     let berth = TestBerth::start().await;
     let client = berth.browser();
-    let response = client
-        .post(berth.url("/login"))
-        .form(&[("username", "admin"), ("password", ADMIN_PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let response = client.post(berth.url("/login")).form(&[("username", "admin"), ("password", ADMIN_PASSWORD)]).send().await.unwrap();
     assert_eq!(response.status(), 303);
     assert_eq!(location(&response), "/");
     let cookie = response.headers().get("set-cookie").expect("session cookie").to_str().unwrap().to_string();
@@ -101,24 +96,16 @@ async fn a_disabled_user_cannot_sign_in_and_loses_open_sessions() {
     assert_eq!(berth.sign_in(&dana, "dana", "dana-password-1").await, "/");
 
     let admin = berth.admin_browser().await;
-    let response = admin
-        .post(berth.url("/console/fn/set_user_disabled"))
-        .form(&[("username", "dana"), ("disabled", "true")])
-        .send()
-        .await
-        .unwrap();
+    let response =
+        admin.post(berth.url("/console/fn/set_user_disabled")).form(&[("username", "dana"), ("disabled", "true")]).send().await.unwrap();
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
 
     assert_eq!(dana.get(berth.url("/api/v1/me")).send().await.unwrap().status(), 401, "session ended");
     let target = berth.sign_in(&berth.browser(), "dana", "dana-password-1").await;
     assert!(target.starts_with("/login?error=disabled"), "{target}");
 
-    let response = admin
-        .post(berth.url("/console/fn/set_user_disabled"))
-        .form(&[("username", "dana"), ("disabled", "false")])
-        .send()
-        .await
-        .unwrap();
+    let response =
+        admin.post(berth.url("/console/fn/set_user_disabled")).form(&[("username", "dana"), ("disabled", "false")]).send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(berth.sign_in(&berth.browser(), "dana", "dana-password-1").await, "/");
 }

@@ -53,7 +53,13 @@ async fn names_are_validated_duplicates_conflict_and_long_input_is_refused() {
         assert_eq!(status, 400, "{body}");
         assert!(error_names(&error, field), "{body}: {error}");
     }
-    let created = call(&berth, Method::POST, "/workspaces/acme/registries", Some(json!({ "name": "apps", "visibility": "public", "description": "Our apps" }))).await;
+    let created = call(
+        &berth,
+        Method::POST,
+        "/workspaces/acme/registries",
+        Some(json!({ "name": "apps", "visibility": "public", "description": "Our apps" })),
+    )
+    .await;
     assert_eq!(created.0, 201);
     assert_eq!(created.1["visibility"], "public");
     assert!(created.1["endpoint"].as_str().unwrap().ends_with("/apps"), "{}", created.1);
@@ -61,7 +67,8 @@ async fn names_are_validated_duplicates_conflict_and_long_input_is_refused() {
 
     // Registry names are unique across the whole instance.
     assert_eq!(call(&berth, Method::POST, "/workspaces", Some(json!({ "name": "globex" }))).await.0, 201);
-    let (status, _) = call(&berth, Method::POST, "/workspaces/globex/registries", Some(json!({ "name": "apps", "visibility": "private" }))).await;
+    let (status, _) =
+        call(&berth, Method::POST, "/workspaces/globex/registries", Some(json!({ "name": "apps", "visibility": "private" }))).await;
     assert_eq!(status, 409);
 
     // Visibility changes are applied and a workspace with registries cannot be deleted.
@@ -101,7 +108,8 @@ async fn a_workspace_always_keeps_an_owner() {
     assert_eq!(call_as(&berth, olga, Method::DELETE, "/workspaces/acme/members/nobody", None).await.0, 404);
 
     let (_, members) = call_as(&berth, olga, Method::GET, "/workspaces/acme/members", None).await;
-    let names: Vec<_> = members.as_array().unwrap().iter().map(|m| (m["username"].as_str().unwrap(), m["role"].as_str().unwrap())).collect();
+    let names: Vec<_> =
+        members.as_array().unwrap().iter().map(|m| (m["username"].as_str().unwrap(), m["role"].as_str().unwrap())).collect();
     assert_eq!(names, [("olga", "owner"), ("pete", "manager")]);
 }
 
@@ -131,7 +139,8 @@ async fn personal_access_tokens_work_once_created_and_stop_when_revoked_or_expir
     assert_eq!(call(&berth, Method::DELETE, &format!("/me/tokens/{id}"), None).await.0, 204);
     assert_eq!(me(script.get(berth.url("/api/v1/me")).bearer_auth(&token)).await, 401);
 
-    let (status, error) = call(&berth, Method::POST, "/me/tokens", Some(json!({ "name": "old", "expires_at": "2020-01-01T00:00:00Z" }))).await;
+    let (status, error) =
+        call(&berth, Method::POST, "/me/tokens", Some(json!({ "name": "old", "expires_at": "2020-01-01T00:00:00Z" }))).await;
     assert_eq!(status, 400);
     assert!(error_names(&error, "expires_at"), "{error}");
     let (status, error) = call(&berth, Method::POST, "/me/tokens", Some(json!({ "name": "x", "expires_at": "tomorrow" }))).await;
@@ -153,7 +162,8 @@ async fn robots_are_scoped_shown_once_and_revocable() {
     assert!(secret.len() >= 32);
 
     assert_eq!(call(&berth, Method::POST, "/registries/apps/robots", Some(json!({ "name": "ci", "permission": "pull" }))).await.0, 409);
-    let (status, error) = call(&berth, Method::POST, "/registries/apps/robots", Some(json!({ "name": "ci2", "permission": "admin" }))).await;
+    let (status, error) =
+        call(&berth, Method::POST, "/registries/apps/robots", Some(json!({ "name": "ci2", "permission": "admin" }))).await;
     assert_eq!(status, 400);
     assert!(error_names(&error, "permission"), "{error}");
 

@@ -28,7 +28,11 @@ async fn usage_matches_a_recount_after_pushes_deletes_and_mounts() {
         images.insert(format!("img{i}"), vec![config, shared.clone(), own]);
     }
     // A mount adds no bytes; deleting repositories removes theirs.
-    let mount = registry.request(Method::POST, &format!("/v2/apps/img9/blobs/uploads/?mount={}&from=apps/img0", sha256(&shared))).send().await.unwrap();
+    let mount = registry
+        .request(Method::POST, &format!("/v2/apps/img9/blobs/uploads/?mount={}&from=apps/img0", sha256(&shared)))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(mount.status(), 201);
     for gone in ["img1", "img4"] {
         assert_eq!(berth.admin_api(Method::DELETE, &format!("/registries/apps/repositories/{gone}"), None).await.0, 204);
@@ -84,9 +88,10 @@ fn distinct_bytes<'a>(manifests: impl Iterator<Item = &'a Vec<Vec<u8>>>) -> i64 
 
 #[tokio::test]
 async fn usage_matches_a_recount_after_a_random_sequence_of_operations() {
-    let seed = std::env::var("USAGE_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1
-    });
+    let seed = std::env::var("USAGE_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1);
     let mut rng = Rng(seed);
     let launch = crate::helpers::Launch { env: vec![("BERTH_GC_GRACE_SECONDS".into(), "0".into())], ..Default::default() };
     let berth = TestBerth::launch(launch).await;
@@ -135,7 +140,8 @@ async fn usage_matches_a_recount_after_a_random_sequence_of_operations() {
                 let Some(repo) = model.get_mut(&key) else { continue };
                 let Some(digest) = repo.tags.values().next().cloned() else { continue };
                 let tag = format!("t{}", rng.below(4));
-                let manifest = client.request(Method::GET, &format!("/v2/{full}/manifests/{digest}")).send().await.unwrap().bytes().await.unwrap();
+                let manifest =
+                    client.request(Method::GET, &format!("/v2/{full}/manifests/{digest}")).send().await.unwrap().bytes().await.unwrap();
                 assert_eq!(client.put_manifest(&full, &tag, OCI_MANIFEST, &manifest).await.status(), 201);
                 repo.tags.insert(tag.clone(), digest);
                 log.push(format!("{step}: retag {full}:{tag}"));
@@ -144,7 +150,8 @@ async fn usage_matches_a_recount_after_a_random_sequence_of_operations() {
             5 | 6 => {
                 let Some(repo) = model.get_mut(&key) else { continue };
                 let Some(tag) = repo.tags.keys().next().cloned() else { continue };
-                let (status, _) = berth.admin_api(Method::DELETE, &format!("/registries/{registry}/repositories/{repository}/tags/{tag}"), None).await;
+                let (status, _) =
+                    berth.admin_api(Method::DELETE, &format!("/registries/{registry}/repositories/{repository}/tags/{tag}"), None).await;
                 assert_eq!(status, 204, "seed {seed}");
                 let digest = repo.tags.remove(&tag).unwrap();
                 if !repo.tags.values().any(|d| *d == digest) {
@@ -156,7 +163,11 @@ async fn usage_matches_a_recount_after_a_random_sequence_of_operations() {
             7 => {
                 let from = format!("{registry}/r{}", rng.below(3));
                 let layer = &layers[rng.below(layers.len())];
-                let _ = client.request(Method::POST, &format!("/v2/{full}/blobs/uploads/?mount={}&from={from}", sha256(layer))).send().await.unwrap();
+                let _ = client
+                    .request(Method::POST, &format!("/v2/{full}/blobs/uploads/?mount={}&from={from}", sha256(layer)))
+                    .send()
+                    .await
+                    .unwrap();
                 log.push(format!("{step}: mount into {full} from {from}"));
             }
             // Delete a whole repository.
