@@ -1,4 +1,4 @@
-//! Real registry clients against a running Berth: skopeo, podman and oras.
+//! Real registry clients against a running Berth: skopeo, podman, oras, docker and ctr.
 //! Round trips must be byte-identical.
 
 use crate::fixtures::{Layout, blob_names, sha256_hex};
@@ -165,8 +165,120 @@ async fn the_oci_client_crate_pushes_and_pulls_byte_identical_images() {
     assert_eq!(tags.tags, ["v1"]);
     // A new client: the first one caches the token it was given.
     let anonymous = Client::new(ClientConfig { protocol: ClientProtocol::Http, ..Default::default() });
-    let refused = anonymous
-        .pull(&reference, &RegistryAuth::Anonymous, vec!["application/vnd.oci.image.layer.v1.tar"])
-        .await;
+    let refused = anonymous.pull(&reference, &RegistryAuth::Anonymous, vec!["application/vnd.oci.image.layer.v1.tar"]).await;
     assert!(refused.is_err(), "anonymous pulls of a private registry are refused");
+}
+
+/// A Docker daemon of the test's own (its containerd serves `ctr` too), trusting the
+/// given registry over plain HTTP; stopped when dropped.
+struct DockerDaemon {
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+}
+
+impl DockerDaemon {
+    async fn start(insecure_registry: &str) -> Self {
+        let dir = tempfile::Builder::new().prefix("dk").tempdir_in("/tmp").unwrap();
+        let path = dir.path();
+        let child = Command::new("dockerd")
+            .arg("--data-root")
+            .arg(path.join("data"))
+            .arg("--exec-root")
+            .arg(path.join("x"))
+            .arg("--pidfile")
+            .arg(path.join("docker.pid"))
+            .arg("--host")
+            .arg(format!("unix://{}", path.join("docker.sock").display()))
+            .args(["--bridge=none", "--iptables=false", "--ip6tables=false", "--storage-driver=vfs"])
+            .args(["--insecure-registry", insecure_registry])
+            .stdout(std::fs::File::create(path.join("dockerd.log")).unwrap())
+            .stderr(std::fs::File::create(path.join("dockerd.err")).unwrap())
+            .spawn()
+            .expect("start dockerd");
+        let daemon = DockerDaemon { child, dir };
+        for _ in 0..120 {
+            if daemon.docker().arg("info").output().is_ok_and(|o| o.status.success()) {
+                return daemon;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+        panic!("dockerd did not start: {}", std::fs::read_to_string(daemon.dir.path().join("dockerd.err")).unwrap_or_default());
+    }
+
+    fn docker(&self) -> Command {
+        let mut command = Command::new("/usr/bin/docker");
+        command.env("DOCKER_HOST", format!("unix://{}", self.dir.path().join("docker.sock").display()));
+        command.arg("--config").arg(self.dir.path().join("client"));
+        command
+    }
+
+    fn ctr(&self) -> Command {
+        let mut command = Command::new("ctr");
+        command.arg("--address").arg(self.dir.path().join("x/containerd/containerd.sock")).args(["--namespace", "berth-test"]);
+        command
+    }
+}
+
+impl Drop for DockerDaemon {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg(self.child.id().to_string()).status();
+        let _ = self.child.wait();
+    }
+}
+
+/// Docker and containerd ask for registry tokens scope by scope (docker adds the
+/// source repository's pull scope to mount a layer across repositories); a robot's
+/// scoped tokens must carry both through a pull, a push and a pull back.
+#[tokio::test]
+async fn docker_and_ctr_push_and_pull_with_scoped_robot_tokens() {
+    let berth = TestBerth::start().await;
+    standard_registries(&berth).await;
+    let (_, robot) = berth
+        .admin_api(reqwest::Method::POST, "/registries/apps/robots", Some(serde_json::json!({ "name": "ci", "permission": "push" })))
+        .await;
+    let (user, secret) = (robot["username"].as_str().unwrap().to_string(), robot["secret"].as_str().unwrap().to_string());
+    let host = host(&berth);
+    let work = tempfile::tempdir().unwrap();
+    let source = work.path().join("source");
+    let mut layout = Layout::new(&source);
+    let image = layout.image("docker", 2, "amd64");
+    layout.tag(image, "v1");
+    run(Command::new("skopeo")
+        .args(["copy", "--dest-tls-verify=false", "--dest-creds", &creds()])
+        .arg(format!("oci:{}:v1", source.display()))
+        .arg(format!("docker://{host}/apps/base:v1")));
+
+    let daemon = DockerDaemon::start(&host).await;
+    let mut login = daemon.docker();
+    login.args(["login", "--username", &user, "--password", &secret, &host]);
+    run(&mut login);
+    run(daemon.docker().args(["pull", &format!("{host}/apps/base:v1")]));
+    run(daemon.docker().args(["tag", &format!("{host}/apps/base:v1"), &format!("{host}/apps/copy:v1")]));
+    let pushed = run(daemon.docker().args(["push", &format!("{host}/apps/copy:v1")]));
+    assert!(pushed.contains("Mounted from apps/base"), "docker mounts the layers across repositories: {pushed}");
+    let id = run(daemon.docker().args(["image", "inspect", "--format", "{{.Id}}", &format!("{host}/apps/copy:v1")]));
+    run(daemon.docker().args(["rmi", &format!("{host}/apps/base:v1"), &format!("{host}/apps/copy:v1")]));
+    run(daemon.docker().args(["pull", &format!("{host}/apps/copy:v1")]));
+    let again = run(daemon.docker().args(["image", "inspect", "--format", "{{.Id}}", &format!("{host}/apps/copy:v1")]));
+    assert_eq!(id, again, "docker pulls back the image it pushed");
+
+    let credentials = format!("{user}:{secret}");
+    run(daemon.ctr().args([
+        "images",
+        "pull",
+        "--plain-http",
+        "--snapshotter",
+        "native",
+        "--user",
+        &credentials,
+        &format!("{host}/apps/copy:v1"),
+    ]));
+    run(daemon.ctr().args(["images", "tag", &format!("{host}/apps/copy:v1"), &format!("{host}/apps/ctr:v1")]));
+    run(daemon.ctr().args(["images", "push", "--plain-http", "--user", &credentials, &format!("{host}/apps/ctr:v1")]));
+    let digest = |repository: &str| {
+        run(Command::new("skopeo")
+            .args(["inspect", "--tls-verify=false", "--creds", &creds(), "--format", "{{.Digest}}"])
+            .arg(format!("docker://{host}/apps/{repository}:v1")))
+    };
+    assert_eq!(digest("ctr"), digest("copy"), "ctr pushed the same manifest it pulled");
 }
