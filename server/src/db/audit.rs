@@ -62,10 +62,6 @@ pub struct AuditRow {
 }
 
 impl Db {
-    pub async fn insert_audit(&self, record: AuditRecord<'_>) -> Result<(), Error> {
-        insert_audit(&mut *self.write().await?, record).await
-    }
-
     /// One page of a workspace's log, newest first, and the total number of entries.
     pub async fn list_audit(&self, workspace_id: i64, limit: i64, offset: i64) -> Result<(Vec<AuditRow>, i64), Error> {
         let rows = sqlx::query(

@@ -1,6 +1,7 @@
 //! Repositories, blobs and their links, manifests, manifest references and tags: the
 //! metadata of the distribution engine.
 
+use super::transaction::Tx;
 use super::{Db, internal};
 use app::domain::Error;
 use sqlx::any::AnyRow;
@@ -720,16 +721,6 @@ impl Db {
         .and_then(|r| r.try_get::<i64, _>("total"))
         .map_err(internal("manifest size"))
     }
-
-    /// Deletes a repository with its manifests, tags and blob links.
-    pub async fn delete_repository(&self, repository_id: i64) -> Result<(), Error> {
-        sqlx::query("DELETE FROM repositories WHERE id = $1")
-            .bind(repository_id)
-            .execute(&mut *self.write().await?)
-            .await
-            .map(|_| ())
-            .map_err(internal("delete repository"))
-    }
 }
 
 impl Db {
@@ -880,7 +871,7 @@ impl Db {
     }
 }
 
-impl super::transaction::Tx<'_> {
+impl Tx<'_> {
     pub async fn set_repository_descriptions(&mut self, repository_id: i64, short: &str, full: &str) -> Result<(), Error> {
         sqlx::query("UPDATE repositories SET short_description = $1, description = $2 WHERE id = $3")
             .bind(short)
@@ -901,5 +892,17 @@ impl super::transaction::Tx<'_> {
             .await
             .map(|_| ())
             .map_err(internal("set immutability"))
+    }
+}
+
+impl Tx<'_> {
+    /// Deletes a repository with its manifests, tags and blob links.
+    pub async fn delete_repository(&mut self, repository_id: i64) -> Result<(), Error> {
+        sqlx::query("DELETE FROM repositories WHERE id = $1")
+            .bind(repository_id)
+            .execute(self.conn())
+            .await
+            .map(|_| ())
+            .map_err(internal("delete repository"))
     }
 }

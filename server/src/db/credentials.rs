@@ -1,6 +1,7 @@
 //! The `personal_access_tokens` and `robots` tables. Only SHA-256 hashes of secrets
 //! are stored.
 
+use super::transaction::Tx;
 use super::{Db, internal, is_unique_violation};
 use app::domain::Error;
 use app::domain::model::RobotPermission;
@@ -62,23 +63,6 @@ const TOKEN_COLUMNS: &str = "id, user_id, name, created_at, expires_at, last_use
 const ROBOT_COLUMNS: &str = "id, registry_id, name, permission, secret_hash, created_at, expires_at, last_used_at";
 
 impl Db {
-    pub async fn insert_token(&self, record: &TokenRecord, token_hash: &str) -> Result<(), Error> {
-        sqlx::query(
-            "INSERT INTO personal_access_tokens (id, user_id, name, token_hash, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(record.id)
-        .bind(record.user_id)
-        .bind(&record.name)
-        .bind(token_hash)
-        .bind(record.created_at)
-        .bind(record.expires_at)
-        .execute(&mut *self.write().await?)
-        .await
-        .map(|_| ())
-        .map_err(internal("insert token"))
-    }
-
     pub async fn find_token_by_hash(&self, token_hash: &str) -> Result<Option<TokenRecord>, Error> {
         sqlx::query(&format!("SELECT {TOKEN_COLUMNS} FROM personal_access_tokens WHERE token_hash = $1"))
             .bind(token_hash)
@@ -97,17 +81,6 @@ impl Db {
             .map_err(internal("list tokens"))
     }
 
-    /// Deletes one of the user's tokens; false if they have no such token.
-    pub async fn delete_token(&self, user_id: i64, id: i64) -> Result<bool, Error> {
-        sqlx::query("DELETE FROM personal_access_tokens WHERE id = $1 AND user_id = $2")
-            .bind(id)
-            .bind(user_id)
-            .execute(&mut *self.write().await?)
-            .await
-            .map(|r| r.rows_affected() > 0)
-            .map_err(internal("delete token"))
-    }
-
     pub async fn touch_token(&self, id: i64, now: i64) -> Result<(), Error> {
         sqlx::query("UPDATE personal_access_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)")
             .bind(now)
@@ -117,29 +90,6 @@ impl Db {
             .await
             .map(|_| ())
             .map_err(internal("touch token"))
-    }
-
-    pub async fn insert_robot(&self, record: &RobotRecord) -> Result<(), Error> {
-        let result = sqlx::query(
-            "INSERT INTO robots (id, registry_id, name, permission, secret_hash, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(record.id)
-        .bind(record.registry_id)
-        .bind(&record.name)
-        .bind(record.permission.as_str())
-        .bind(&record.secret_hash)
-        .bind(record.created_at)
-        .bind(record.expires_at)
-        .execute(&mut *self.write().await?)
-        .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(err) if is_unique_violation(&err) => {
-                Err(Error::Conflict(format!("This registry already has a robot named '{}'.", record.name)))
-            }
-            Err(err) => Err(internal("insert robot")(err)),
-        }
     }
 
     pub async fn find_robot(&self, registry_id: i64, name: &str) -> Result<Option<RobotRecord>, Error> {
@@ -169,26 +119,6 @@ impl Db {
             .await
             .and_then(|rows| rows.iter().map(robot).collect())
             .map_err(internal("list robots"))
-    }
-
-    pub async fn delete_robot(&self, registry_id: i64, id: i64) -> Result<bool, Error> {
-        sqlx::query("DELETE FROM robots WHERE registry_id = $1 AND id = $2")
-            .bind(registry_id)
-            .bind(id)
-            .execute(&mut *self.write().await?)
-            .await
-            .map(|r| r.rows_affected() > 0)
-            .map_err(internal("delete robot"))
-    }
-
-    pub async fn set_robot_secret(&self, id: i64, secret_hash: &str) -> Result<(), Error> {
-        sqlx::query("UPDATE robots SET secret_hash = $1 WHERE id = $2")
-            .bind(secret_hash)
-            .bind(id)
-            .execute(&mut *self.write().await?)
-            .await
-            .map(|_| ())
-            .map_err(internal("set robot secret"))
     }
 
     pub async fn touch_robot(&self, id: i64, now: i64) -> Result<(), Error> {
@@ -267,5 +197,78 @@ impl Db {
             .await
             .map_err(internal("check credential"))?;
         Ok(live > 0)
+    }
+}
+
+impl Tx<'_> {
+    pub async fn insert_robot(&mut self, record: &RobotRecord) -> Result<(), Error> {
+        let result = sqlx::query(
+            "INSERT INTO robots (id, registry_id, name, permission, secret_hash, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(record.id)
+        .bind(record.registry_id)
+        .bind(&record.name)
+        .bind(record.permission.as_str())
+        .bind(&record.secret_hash)
+        .bind(record.created_at)
+        .bind(record.expires_at)
+        .execute(self.conn())
+        .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) if is_unique_violation(&err) => {
+                Err(Error::Conflict(format!("This registry already has a robot named '{}'.", record.name)))
+            }
+            Err(err) => Err(internal("insert robot")(err)),
+        }
+    }
+
+    pub async fn set_robot_secret(&mut self, id: i64, secret_hash: &str) -> Result<(), Error> {
+        sqlx::query("UPDATE robots SET secret_hash = $1 WHERE id = $2")
+            .bind(secret_hash)
+            .bind(id)
+            .execute(self.conn())
+            .await
+            .map(|_| ())
+            .map_err(internal("set robot secret"))
+    }
+
+    pub async fn delete_robot(&mut self, registry_id: i64, id: i64) -> Result<bool, Error> {
+        sqlx::query("DELETE FROM robots WHERE registry_id = $1 AND id = $2")
+            .bind(registry_id)
+            .bind(id)
+            .execute(self.conn())
+            .await
+            .map(|r| r.rows_affected() > 0)
+            .map_err(internal("delete robot"))
+    }
+
+    pub async fn insert_token(&mut self, record: &TokenRecord, token_hash: &str) -> Result<(), Error> {
+        sqlx::query(
+            "INSERT INTO personal_access_tokens (id, user_id, name, token_hash, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(record.id)
+        .bind(record.user_id)
+        .bind(&record.name)
+        .bind(token_hash)
+        .bind(record.created_at)
+        .bind(record.expires_at)
+        .execute(self.conn())
+        .await
+        .map(|_| ())
+        .map_err(internal("insert token"))
+    }
+
+    /// Deletes one of the user's tokens; false if they have no such token.
+    pub async fn delete_token(&mut self, user_id: i64, id: i64) -> Result<bool, Error> {
+        sqlx::query("DELETE FROM personal_access_tokens WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .execute(self.conn())
+            .await
+            .map(|r| r.rows_affected() > 0)
+            .map_err(internal("delete token"))
     }
 }

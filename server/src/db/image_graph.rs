@@ -1,6 +1,7 @@
 //! Loading a registry's images as a graph (for clean-up and tag deletion), and the
 //! guarded deletes that apply what the graph decided.
 
+use super::transaction::Tx;
 use super::{Db, internal};
 use crate::services::image_graph::{RegistryGraph, RepositoryGraph};
 use app::domain::Error;
@@ -171,28 +172,30 @@ impl Db {
             .collect::<Result<_, sqlx::Error>>()
             .map_err(internal("decode tag facts"))
     }
+}
 
+impl Tx<'_> {
     /// Deletes the tag only if it still names `digest` (a push may have moved it).
-    pub async fn delete_tag_if_unchanged(&self, repository_id: i64, tag: &str, digest: &str) -> Result<bool, Error> {
+    pub async fn delete_tag_if_unchanged(&mut self, repository_id: i64, tag: &str, digest: &str) -> Result<bool, Error> {
         sqlx::query("DELETE FROM tags WHERE repository_id = $1 AND name = $2 AND manifest_digest = $3")
             .bind(repository_id)
             .bind(tag)
             .bind(digest)
-            .execute(&mut *self.write().await?)
+            .execute(self.conn())
             .await
             .map(|r| r.rows_affected() > 0)
             .map_err(internal("delete tag"))
     }
 
     /// Deletes the manifest only if no tag names it (a push may have tagged it again).
-    pub async fn delete_manifest_if_untagged(&self, repository_id: i64, digest: &str) -> Result<bool, Error> {
+    pub async fn delete_manifest_if_untagged(&mut self, repository_id: i64, digest: &str) -> Result<bool, Error> {
         sqlx::query(
             "DELETE FROM manifests WHERE repository_id = $1 AND digest = $2
                AND NOT EXISTS (SELECT 1 FROM tags WHERE repository_id = $1 AND manifest_digest = $2)",
         )
         .bind(repository_id)
         .bind(digest)
-        .execute(&mut *self.write().await?)
+        .execute(self.conn())
         .await
         .map(|r| r.rows_affected() > 0)
         .map_err(internal("delete untagged manifest"))

@@ -78,28 +78,6 @@ pub struct NewRegistryRecord<'a> {
 }
 
 impl Db {
-    pub async fn insert_registry(&self, new: NewRegistryRecord<'_>) -> Result<(), Error> {
-        let result = sqlx::query(
-            "INSERT INTO registries (id, workspace_id, name, visibility, description, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $6)",
-        )
-        .bind(new.id)
-        .bind(new.workspace_id)
-        .bind(new.name)
-        .bind(new.visibility.as_str())
-        .bind(new.description)
-        .bind(new.now)
-        .execute(&mut *self.write().await?)
-        .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(err) if is_unique_violation(&err) => {
-                Err(Error::Conflict(format!("The registry name '{}' is already taken on this instance.", new.name)))
-            }
-            Err(err) => Err(internal("insert registry")(err)),
-        }
-    }
-
     pub async fn find_registry(&self, name: &str) -> Result<Option<RegistryRecord>, Error> {
         sqlx::query(&format!("{SELECT} WHERE r.name = $1"))
             .bind(name)
@@ -251,5 +229,29 @@ impl Tx<'_> {
             .await
             .map(|_| ())
             .map_err(internal("delete registry"))
+    }
+}
+
+impl Tx<'_> {
+    pub async fn insert_registry(&mut self, new: NewRegistryRecord<'_>) -> Result<(), Error> {
+        let result = sqlx::query(
+            "INSERT INTO registries (id, workspace_id, name, visibility, description, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        )
+        .bind(new.id)
+        .bind(new.workspace_id)
+        .bind(new.name)
+        .bind(new.visibility.as_str())
+        .bind(new.description)
+        .bind(new.now)
+        .execute(self.conn())
+        .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) if is_unique_violation(&err) => {
+                Err(Error::Conflict(format!("The registry name '{}' is already taken on this instance.", new.name)))
+            }
+            Err(err) => Err(internal("insert registry")(err)),
+        }
     }
 }

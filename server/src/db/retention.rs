@@ -1,9 +1,10 @@
 //! The `retention_policies` and `retention_runs` tables.
 
+use super::transaction::Tx;
 use super::{Db, flag, internal};
 use app::domain::Error;
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{Connection, Row};
 
 /// Runs kept per registry; older ones are dropped as new ones are recorded.
 const RUNS_KEPT: i64 = 100;
@@ -80,31 +81,6 @@ impl Db {
             .map_err(internal("decode retention policy"))
     }
 
-    pub async fn save_retention_policy(&self, record: &RetentionPolicyRecord, now: i64) -> Result<(), Error> {
-        let mut conn = self.write().await?;
-        let mut tx = conn.begin().await.map_err(internal("begin save retention policy"))?;
-        sqlx::query("DELETE FROM retention_policies WHERE registry_id = $1")
-            .bind(record.registry_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal("replace retention policy"))?;
-        sqlx::query(
-            "INSERT INTO retention_policies (registry_id, enabled, schedule, rule, dry_run, next_run_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(record.registry_id)
-        .bind(i64::from(record.enabled))
-        .bind(&record.schedule)
-        .bind(&record.rule)
-        .bind(i64::from(record.dry_run))
-        .bind(record.next_run_at)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal("save retention policy"))?;
-        tx.commit().await.map_err(internal("commit retention policy"))
-    }
-
     /// Enabled policies whose next run is due.
     pub async fn due_retention_policies(&self, now: i64) -> Result<Vec<RetentionPolicyRecord>, Error> {
         sqlx::query(&format!("{POLICY} WHERE enabled = 1 AND next_run_at <= $1 ORDER BY next_run_at"))
@@ -128,7 +104,20 @@ impl Db {
             .map_err(internal("claim retention run"))
     }
 
-    pub async fn insert_retention_run(&self, record: &RetentionRunRecord) -> Result<(), Error> {
+    /// The registry's runs, newest first.
+    pub async fn list_retention_runs(&self, registry_id: i64, limit: i64) -> Result<Vec<RetentionRunRecord>, Error> {
+        sqlx::query(&format!("{RUN} WHERE registry_id = $1 ORDER BY started_at DESC LIMIT $2"))
+            .bind(registry_id)
+            .bind(limit)
+            .fetch_all(&mut *self.read().await?)
+            .await
+            .and_then(|rows| rows.iter().map(run).collect())
+            .map_err(internal("list retention runs"))
+    }
+}
+
+impl Tx<'_> {
+    pub async fn insert_retention_run(&mut self, record: &RetentionRunRecord) -> Result<(), Error> {
         sqlx::query(
             "INSERT INTO retention_runs (id, registry_id, started_at, finished_at, started_by, dry_run, rule, tags_deleted,
                                          tags_protected, bytes_freed, tags, error)
@@ -146,7 +135,7 @@ impl Db {
         .bind(record.bytes_freed)
         .bind(&record.tags)
         .bind(&record.error)
-        .execute(&mut *self.write().await?)
+        .execute(self.conn())
         .await
         .map_err(internal("record retention run"))?;
         sqlx::query(
@@ -155,20 +144,32 @@ impl Db {
         )
         .bind(record.registry_id)
         .bind(RUNS_KEPT)
-        .execute(&mut *self.write().await?)
+        .execute(self.conn())
         .await
         .map_err(internal("trim retention runs"))?;
         Ok(())
     }
 
-    /// The registry's runs, newest first.
-    pub async fn list_retention_runs(&self, registry_id: i64, limit: i64) -> Result<Vec<RetentionRunRecord>, Error> {
-        sqlx::query(&format!("{RUN} WHERE registry_id = $1 ORDER BY started_at DESC LIMIT $2"))
-            .bind(registry_id)
-            .bind(limit)
-            .fetch_all(&mut *self.read().await?)
+    pub async fn save_retention_policy(&mut self, record: &RetentionPolicyRecord, now: i64) -> Result<(), Error> {
+        sqlx::query("DELETE FROM retention_policies WHERE registry_id = $1")
+            .bind(record.registry_id)
+            .execute(self.conn())
             .await
-            .and_then(|rows| rows.iter().map(run).collect())
-            .map_err(internal("list retention runs"))
+            .map_err(internal("replace retention policy"))?;
+        sqlx::query(
+            "INSERT INTO retention_policies (registry_id, enabled, schedule, rule, dry_run, next_run_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(record.registry_id)
+        .bind(i64::from(record.enabled))
+        .bind(&record.schedule)
+        .bind(&record.rule)
+        .bind(i64::from(record.dry_run))
+        .bind(record.next_run_at)
+        .bind(now)
+        .execute(self.conn())
+        .await
+        .map_err(internal("save retention policy"))?;
+        Ok(())
     }
 }

@@ -2,6 +2,7 @@
 //! session id; the user id is copied into its own column so a user's sessions can be
 //! ended when they are disabled or their password is reset.
 
+use super::transaction::Tx;
 use super::{Db, internal, is_unique_violation, now_ms};
 use app::domain::Error;
 use sha2::{Digest, Sha256};
@@ -116,16 +117,6 @@ impl SessionStore for DbSessionStore {
 }
 
 impl Db {
-    /// Signs a user out everywhere.
-    pub async fn delete_sessions_of_user(&self, user_id: i64) -> Result<u64, Error> {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *self.write().await?)
-            .await
-            .map(|r| r.rows_affected())
-            .map_err(internal("delete sessions of user"))
-    }
-
     pub async fn purge_expired_sessions(&self, now: i64) -> Result<u64, Error> {
         sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(now)
@@ -133,5 +124,17 @@ impl Db {
             .await
             .map(|r| r.rows_affected())
             .map_err(internal("purge expired sessions"))
+    }
+}
+
+impl Tx<'_> {
+    /// Signs a user out everywhere.
+    pub async fn delete_sessions_of_user(&mut self, user_id: i64) -> Result<u64, Error> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(self.conn())
+            .await
+            .map(|r| r.rows_affected())
+            .map_err(internal("delete sessions of user"))
     }
 }

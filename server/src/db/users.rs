@@ -1,5 +1,6 @@
 //! The `users` table.
 
+use super::transaction::Tx;
 use super::{Db, flag, internal, is_unique_violation};
 use app::domain::Error;
 use sqlx::Row;
@@ -50,27 +51,6 @@ impl Db {
             .map_err(internal("count users"))
     }
 
-    /// Inserts a user; a taken username is a `Conflict`.
-    pub async fn insert_user(&self, user: NewUserRecord<'_>) -> Result<(), Error> {
-        let result = sqlx::query(
-            "INSERT INTO users (id, username, email, password_hash, is_admin, disabled, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, 0, $6, $6)",
-        )
-        .bind(user.id)
-        .bind(user.username)
-        .bind(user.email)
-        .bind(user.password_hash)
-        .bind(i64::from(user.is_admin))
-        .bind(user.now)
-        .execute(&mut *self.write().await?)
-        .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(err) if is_unique_violation(&err) => Err(Error::Conflict(format!("The username '{}' is already taken.", user.username))),
-            Err(err) => Err(internal("insert user")(err)),
-        }
-    }
-
     pub async fn find_user_by_username(&self, username: &str) -> Result<Option<UserRecord>, Error> {
         sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE username = $1"))
             .bind(username)
@@ -97,28 +77,6 @@ impl Db {
             .map_err(internal("list users"))
     }
 
-    pub async fn set_user_disabled(&self, id: i64, disabled: bool, now: i64) -> Result<(), Error> {
-        sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
-            .bind(i64::from(disabled))
-            .bind(now)
-            .bind(id)
-            .execute(&mut *self.write().await?)
-            .await
-            .map(|_| ())
-            .map_err(internal("set user disabled"))
-    }
-
-    pub async fn set_user_password_hash(&self, id: i64, password_hash: &str, now: i64) -> Result<(), Error> {
-        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
-            .bind(password_hash)
-            .bind(now)
-            .bind(id)
-            .execute(&mut *self.write().await?)
-            .await
-            .map(|_| ())
-            .map_err(internal("set user password"))
-    }
-
     pub async fn record_user_login(&self, id: i64, now: i64) -> Result<(), Error> {
         sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
             .bind(now)
@@ -127,5 +85,50 @@ impl Db {
             .await
             .map(|_| ())
             .map_err(internal("record user login"))
+    }
+}
+
+impl Tx<'_> {
+    /// Inserts a user; a taken username is a `Conflict`.
+    pub async fn insert_user(&mut self, user: NewUserRecord<'_>) -> Result<(), Error> {
+        let result = sqlx::query(
+            "INSERT INTO users (id, username, email, password_hash, is_admin, disabled, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, 0, $6, $6)",
+        )
+        .bind(user.id)
+        .bind(user.username)
+        .bind(user.email)
+        .bind(user.password_hash)
+        .bind(i64::from(user.is_admin))
+        .bind(user.now)
+        .execute(self.conn())
+        .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) if is_unique_violation(&err) => Err(Error::Conflict(format!("The username '{}' is already taken.", user.username))),
+            Err(err) => Err(internal("insert user")(err)),
+        }
+    }
+
+    pub async fn set_user_disabled(&mut self, id: i64, disabled: bool, now: i64) -> Result<(), Error> {
+        sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
+            .bind(i64::from(disabled))
+            .bind(now)
+            .bind(id)
+            .execute(self.conn())
+            .await
+            .map(|_| ())
+            .map_err(internal("set user disabled"))
+    }
+
+    pub async fn set_user_password_hash(&mut self, id: i64, password_hash: &str, now: i64) -> Result<(), Error> {
+        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(password_hash)
+            .bind(now)
+            .bind(id)
+            .execute(self.conn())
+            .await
+            .map(|_| ())
+            .map_err(internal("set user password"))
     }
 }

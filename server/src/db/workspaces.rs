@@ -1,10 +1,11 @@
 //! The `workspaces` and `workspace_members` tables.
 
+use super::transaction::Tx;
 use super::{Db, internal, is_unique_violation};
 use app::domain::Error;
 use app::domain::model::Role;
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{Connection, Row};
 
 #[derive(Debug, Clone)]
 pub struct WorkspaceRecord {
@@ -36,34 +37,6 @@ fn role(raw: &str) -> Result<Role, sqlx::Error> {
 }
 
 impl Db {
-    /// Creates the workspace with its creator as owner, in one transaction.
-    pub async fn insert_workspace(&self, id: i64, name: &str, display_name: &str, owner_id: i64, now: i64) -> Result<(), Error> {
-        let mut conn = self.write().await?;
-        let mut tx = conn.begin().await.map_err(internal("begin insert workspace"))?;
-        let inserted = sqlx::query("INSERT INTO workspaces (id, name, display_name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
-            .bind(id)
-            .bind(name)
-            .bind(display_name)
-            .bind(now)
-            .execute(&mut *tx)
-            .await;
-        match inserted {
-            Ok(_) => {}
-            Err(err) if is_unique_violation(&err) => {
-                return Err(Error::Conflict(format!("The workspace name '{name}' is already taken.")));
-            }
-            Err(err) => return Err(internal("insert workspace")(err)),
-        }
-        sqlx::query("INSERT INTO workspace_members (workspace_id, user_id, role, added_at) VALUES ($1, $2, 'owner', $3)")
-            .bind(id)
-            .bind(owner_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal("insert workspace owner"))?;
-        tx.commit().await.map_err(internal("commit insert workspace"))
-    }
-
     pub async fn find_workspace(&self, name: &str) -> Result<Option<WorkspaceRecord>, Error> {
         sqlx::query("SELECT id, name, display_name, created_at FROM workspaces WHERE name = $1")
             .bind(name)
@@ -145,11 +118,13 @@ impl Db {
             .and_then(|row| row.try_get::<i64, _>("n"))
             .map_err(internal("count"))
     }
+}
 
+impl Tx<'_> {
     /// Adds the member or changes their role. The last owner cannot be demoted: the
     /// check and the change happen in one statement, so two concurrent demotions
     /// cannot both pass.
-    pub async fn upsert_member(&self, workspace_id: i64, user_id: i64, new_role: Role, now: i64) -> Result<(), Error> {
+    pub async fn upsert_member(&mut self, workspace_id: i64, user_id: i64, new_role: Role, now: i64) -> Result<(), Error> {
         let changed = sqlx::query(
             "INSERT INTO workspace_members (workspace_id, user_id, role, added_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = $3
@@ -161,7 +136,7 @@ impl Db {
         .bind(user_id)
         .bind(new_role.as_str())
         .bind(now)
-        .execute(&mut *self.write().await?)
+        .execute(self.conn())
         .await
         .map_err(internal("upsert member"))?;
         if changed.rows_affected() == 0 {
@@ -171,8 +146,14 @@ impl Db {
     }
 
     /// Removes a member unless they are the last owner. Returns false if they were not a member.
-    pub async fn delete_member(&self, workspace_id: i64, user_id: i64) -> Result<bool, Error> {
-        let Some(current) = self.member_role(workspace_id, user_id).await? else {
+    pub async fn delete_member(&mut self, workspace_id: i64, user_id: i64) -> Result<bool, Error> {
+        let current: Option<String> = sqlx::query_scalar("SELECT role FROM workspace_members WHERE workspace_id = $1 AND user_id = $2")
+            .bind(workspace_id)
+            .bind(user_id)
+            .fetch_optional(self.conn())
+            .await
+            .map_err(internal("read member role"))?;
+        let Some(current) = current.map(|r| Role::parse(&r).map_err(|_| Error::Internal)).transpose()? else {
             return Ok(false);
         };
         let removed = sqlx::query(
@@ -182,7 +163,7 @@ impl Db {
         )
         .bind(workspace_id)
         .bind(user_id)
-        .execute(&mut *self.write().await?)
+        .execute(self.conn())
         .await
         .map_err(internal("delete member"))?;
         if removed.rows_affected() == 0 && current == Role::Owner {
@@ -191,12 +172,38 @@ impl Db {
         Ok(removed.rows_affected() > 0)
     }
 
-    pub async fn update_workspace_display_name(&self, id: i64, display_name: &str, now: i64) -> Result<(), Error> {
+    /// Creates the workspace with its creator as owner, in one transaction.
+    pub async fn insert_workspace(&mut self, id: i64, name: &str, display_name: &str, owner_id: i64, now: i64) -> Result<(), Error> {
+        let inserted = sqlx::query("INSERT INTO workspaces (id, name, display_name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
+            .bind(id)
+            .bind(name)
+            .bind(display_name)
+            .bind(now)
+            .execute(self.conn())
+            .await;
+        match inserted {
+            Ok(_) => {}
+            Err(err) if is_unique_violation(&err) => {
+                return Err(Error::Conflict(format!("The workspace name '{name}' is already taken.")));
+            }
+            Err(err) => return Err(internal("insert workspace")(err)),
+        }
+        sqlx::query("INSERT INTO workspace_members (workspace_id, user_id, role, added_at) VALUES ($1, $2, 'owner', $3)")
+            .bind(id)
+            .bind(owner_id)
+            .bind(now)
+            .execute(self.conn())
+            .await
+            .map_err(internal("insert workspace owner"))?;
+        Ok(())
+    }
+
+    pub async fn update_workspace_display_name(&mut self, id: i64, display_name: &str, now: i64) -> Result<(), Error> {
         sqlx::query("UPDATE workspaces SET display_name = $1, updated_at = $2 WHERE id = $3")
             .bind(display_name)
             .bind(now)
             .bind(id)
-            .execute(&mut *self.write().await?)
+            .execute(self.conn())
             .await
             .map(|_| ())
             .map_err(internal("update workspace"))
@@ -204,11 +211,11 @@ impl Db {
 
     /// Deletes an empty workspace (its members go with it). A workspace that still
     /// holds registries is a conflict.
-    pub async fn delete_workspace(&self, id: i64) -> Result<(), Error> {
+    pub async fn delete_workspace(&mut self, id: i64) -> Result<(), Error> {
         let deleted =
             sqlx::query("DELETE FROM workspaces WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM registries r WHERE r.workspace_id = $1)")
                 .bind(id)
-                .execute(&mut *self.write().await?)
+                .execute(self.conn())
                 .await
                 .map_err(internal("delete workspace"))?;
         if deleted.rows_affected() == 0 {

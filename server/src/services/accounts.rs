@@ -59,9 +59,7 @@ impl Services {
         let username = Username::parse(&new_user.username)?;
         let email = Email::parse_optional(new_user.email.as_deref())?;
         let password = NewPassword::parse(&new_user.password)?;
-        let record = self.insert_user(&username, email.as_ref(), &password, new_user.is_admin).await?;
-        let detail = new_user.is_admin.then(|| "instance administrator".to_string());
-        self.record(caller, user_event("user.create", username.as_str(), detail)).await?;
+        let record = self.insert_user(Some(caller), &username, email.as_ref(), &password, new_user.is_admin).await?;
         Ok(row(record))
     }
 
@@ -72,12 +70,14 @@ impl Services {
         if user.id == actor.id && disabled {
             return Err(Error::invalid("username", "you cannot disable your own account"));
         }
-        self.db.set_user_disabled(user.id, disabled, now_ms()).await?;
-        if disabled {
-            self.db.delete_sessions_of_user(user.id).await?;
-        }
         let action = if disabled { "user.disable" } else { "user.enable" };
-        self.record(caller, user_event(action, username, None)).await?;
+        let mut tx = self.db.begin().await?;
+        tx.set_user_disabled(user.id, disabled, now_ms()).await?;
+        if disabled {
+            tx.delete_sessions_of_user(user.id).await?;
+        }
+        self.record_in(&mut tx, caller, user_event(action, username, None)).await?;
+        tx.commit().await?;
         let user = self.db.find_user_by_id(user.id).await?.ok_or(Error::NotFound(Resource::User))?;
         Ok(row(user))
     }
@@ -88,14 +88,15 @@ impl Services {
         let user = self.db.find_user_by_username(username).await?.ok_or(Error::NotFound(Resource::User))?;
         let password = NewPassword::parse(new_password)?;
         let hash = password::hash(password.as_str().to_string()).await?;
-        self.db.set_user_password_hash(user.id, &hash, now_ms()).await?;
+        let mut tx = self.db.begin().await?;
+        tx.set_user_password_hash(user.id, &hash, now_ms()).await?;
         // Whoever knew the old password is signed out; an admin resetting their own
         // password keeps the session they are using.
         if user.id != actor.id {
-            self.db.delete_sessions_of_user(user.id).await?;
+            tx.delete_sessions_of_user(user.id).await?;
         }
-        self.record(caller, user_event("user.password_reset", username, None)).await?;
-        Ok(())
+        self.record_in(&mut tx, caller, user_event("user.password_reset", username, None)).await?;
+        tx.commit().await
     }
 
     /// On an empty database, creates the instance administrator.
@@ -108,7 +109,7 @@ impl Services {
             Some(secret) => (NewPassword::parse(secret.expose())?, false),
             None => (NewPassword::parse(&password::generate())?, true),
         };
-        match self.insert_user(&username, None, &password, true).await {
+        match self.insert_user(None, &username, None, &password, true).await {
             Ok(_) => {}
             // Another replica starting at the same moment created it first.
             Err(Error::Conflict(_)) => return Ok(AdminBootstrap::AlreadyPresent),
@@ -122,8 +123,11 @@ impl Services {
         })
     }
 
+    /// Creates a user; with `caller`, the audit row commits with it (the first-start
+    /// administrator has no one to record).
     async fn insert_user(
         &self,
+        caller: Option<&Caller>,
         username: &Username,
         email: Option<&Email>,
         password: &NewPassword,
@@ -131,16 +135,21 @@ impl Services {
     ) -> Result<UserRecord, Error> {
         let hash = password::hash(password.as_str().to_string()).await?;
         let id = new_id();
-        self.db
-            .insert_user(NewUserRecord {
-                id,
-                username: username.as_str(),
-                email: email.map(Email::as_str),
-                password_hash: &hash,
-                is_admin,
-                now: now_ms(),
-            })
-            .await?;
+        let mut tx = self.db.begin().await?;
+        tx.insert_user(NewUserRecord {
+            id,
+            username: username.as_str(),
+            email: email.map(Email::as_str),
+            password_hash: &hash,
+            is_admin,
+            now: now_ms(),
+        })
+        .await?;
+        if let Some(caller) = caller {
+            let detail = is_admin.then(|| "instance administrator".to_string());
+            self.record_in(&mut tx, caller, user_event("user.create", username.as_str(), detail)).await?;
+        }
+        tx.commit().await?;
         self.db.find_user_by_id(id).await?.ok_or(Error::Internal)
     }
 }

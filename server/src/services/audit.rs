@@ -37,19 +37,15 @@ fn audit_record<'a>(actor: &'a str, client_addr: &'a str, event: &'a Event<'a>) 
 }
 
 impl Services {
-    pub(crate) async fn record(&self, caller: &Caller, event: Event<'_>) -> Result<(), Error> {
-        self.record_as(&caller.principal.display_name(), &caller.client_addr, event).await
-    }
-
-    /// `record`, in the transaction that makes the change: both commit or neither.
+    /// Records a change in the transaction that makes it: both commit or neither.
     pub(crate) async fn record_in(&self, tx: &mut Tx<'_>, caller: &Caller, event: Event<'_>) -> Result<(), Error> {
         tx.insert_audit(audit_record(&caller.principal.display_name(), &caller.client_addr, &event)).await
     }
 
-    /// `record` for work nobody requested just now (a scheduled retention run):
+    /// `record_in` for work nobody requested just now (a scheduled retention run):
     /// `actor` names what did it.
-    pub(crate) async fn record_as(&self, actor: &str, client_addr: &str, event: Event<'_>) -> Result<(), Error> {
-        self.db.insert_audit(audit_record(actor, client_addr, &event)).await
+    pub(crate) async fn record_as_in(&self, tx: &mut Tx<'_>, actor: &str, client_addr: &str, event: Event<'_>) -> Result<(), Error> {
+        tx.insert_audit(audit_record(actor, client_addr, &event)).await
     }
 
     pub async fn list_audit(&self, caller: &Caller, workspace: &str, page: i64, per_page: i64) -> Result<AuditPage, Error> {

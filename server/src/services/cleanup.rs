@@ -11,6 +11,7 @@ use super::audit::Event;
 use super::image_graph::RegistryGraph;
 use crate::db::image_graph::{ALL_REPOSITORIES, TagInRegistry};
 use crate::db::now_ms;
+use crate::db::transaction::Tx;
 use app::domain::Error;
 use app::domain::cleanup::{self, CleanupRule, Selected};
 use app::domain::policy::{self, Action, Caller};
@@ -107,7 +108,8 @@ impl Services {
         request.rule.validate()?;
         let only: Option<HashSet<&TagRef>> = request.only.as_ref().map(|only| only.iter().collect());
         let plan = self.plan_cleanup(registry.id, &request.rule, only.as_ref(), now_ms()).await?;
-        let applied = self.apply_cleanup(&plan).await?;
+        let mut tx = self.db.begin().await?;
+        let applied = self.apply_cleanup(&mut tx, &plan).await?;
         let skipped_protected =
             plan.protected().map(|(_, s)| TagRef { repository: s.fact.repository.clone(), tag: s.fact.tag.clone() }).collect();
         let detail = format!("{}: {} tags deleted, {} bytes freed", request.rule.describe(), applied.deleted.len(), applied.bytes_freed);
@@ -118,7 +120,11 @@ impl Services {
             resource: &registry.name,
             detail: Some(detail),
         };
-        self.record(caller, event).await?;
+        self.record_in(&mut tx, caller, event).await?;
+        tx.commit().await?;
+        if !applied.deleted.is_empty() {
+            self.reclaim_in_background();
+        }
         Ok(CleanupReport { deleted: applied.deleted, skipped_protected, bytes_freed: applied.bytes_freed })
     }
 
@@ -141,22 +147,23 @@ impl Services {
         Ok(CleanupPlan { graph, selected })
     }
 
-    /// Deletes the plan's unprotected tags and the images only they kept.
-    pub(crate) async fn apply_cleanup(&self, plan: &CleanupPlan) -> Result<Applied, Error> {
+    /// Deletes the plan's unprotected tags and the images only they kept, in `tx`.
+    pub(crate) async fn apply_cleanup(&self, tx: &mut Tx<'_>, plan: &CleanupPlan) -> Result<Applied, Error> {
         let tags: Vec<(i64, DeletedTag)> = plan.deletable().map(|(id, s)| (*id, deleted_tag(s))).collect();
-        let applied = self.delete_tags_and_orphans(&plan.graph, tags).await?;
-        if !applied.deleted.is_empty() {
-            self.reclaim_in_background();
-        }
-        Ok(applied)
+        self.delete_tags_and_orphans(tx, &plan.graph, tags).await
     }
 
     /// Deletes each tag that still names its digest, then the manifests nothing keeps
     /// alive any more (per `graph`, loaded before): images, index children, referrers.
-    pub(crate) async fn delete_tags_and_orphans(&self, graph: &RegistryGraph, tags: Vec<(i64, DeletedTag)>) -> Result<Applied, Error> {
+    pub(crate) async fn delete_tags_and_orphans(
+        &self,
+        tx: &mut Tx<'_>,
+        graph: &RegistryGraph,
+        tags: Vec<(i64, DeletedTag)>,
+    ) -> Result<Applied, Error> {
         let mut deleted = Vec::new();
         for (repository_id, tag) in tags {
-            if self.db.delete_tag_if_unchanged(repository_id, &tag.tag, &tag.digest).await? {
+            if tx.delete_tag_if_unchanged(repository_id, &tag.tag, &tag.digest).await? {
                 deleted.push((repository_id, tag));
             }
         }
@@ -164,7 +171,7 @@ impl Services {
         let mut actually_removed: HashMap<i64, HashSet<String>> = HashMap::new();
         for (repository_id, digests) in &removed {
             for digest in digests {
-                if self.db.delete_manifest_if_untagged(*repository_id, digest).await? {
+                if tx.delete_manifest_if_untagged(*repository_id, digest).await? {
                     actually_removed.entry(*repository_id).or_default().insert(digest.clone());
                 }
             }

@@ -36,12 +36,14 @@ impl Services {
         if previous == Some(role) {
             return self.member(workspace.id, &user.username).await;
         }
-        self.db.upsert_member(workspace.id, user.id, role, now_ms()).await?;
         let (action, detail) = match previous {
             None => ("member.add", format!("role {}", role.as_str())),
             Some(old) => ("member.role_change", format!("role {} → {}", old.as_str(), role.as_str())),
         };
-        self.record(caller, member_event(workspace.id, action, &user.username, Some(detail))).await?;
+        let mut tx = self.db.begin().await?;
+        tx.upsert_member(workspace.id, user.id, role, now_ms()).await?;
+        self.record_in(&mut tx, caller, member_event(workspace.id, action, &user.username, Some(detail))).await?;
+        tx.commit().await?;
         self.member(workspace.id, &user.username).await
     }
 
@@ -49,10 +51,12 @@ impl Services {
         let (workspace, target) = self.workspace_target(caller, workspace).await?;
         policy::require(&caller.principal, Action::ManageMembers, target)?;
         let user = self.db.find_user_by_username(username).await?.ok_or(Error::NotFound(Resource::Member))?;
-        if !self.db.delete_member(workspace.id, user.id).await? {
+        let mut tx = self.db.begin().await?;
+        if !tx.delete_member(workspace.id, user.id).await? {
             return Err(Error::NotFound(Resource::Member));
         }
-        self.record(caller, member_event(workspace.id, "member.remove", &user.username, None)).await
+        self.record_in(&mut tx, caller, member_event(workspace.id, "member.remove", &user.username, None)).await?;
+        tx.commit().await
     }
 
     async fn member(&self, workspace_id: i64, username: &str) -> Result<Member, Error> {

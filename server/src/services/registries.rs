@@ -36,18 +36,19 @@ impl Services {
         policy::require(&caller.principal, Action::CreateRegistry, target)?;
         let name = ResourceName::parse("name", &new.name)?;
         let description = description(new.description.as_deref())?;
-        self.db
-            .insert_registry(NewRegistryRecord {
-                id: new_id(),
-                workspace_id: workspace.id,
-                name: name.as_str(),
-                visibility: new.visibility,
-                description: &description,
-                now: now_ms(),
-            })
-            .await?;
         let detail = Some(format!("visibility {}", new.visibility.as_str()));
-        self.record(caller, registry_event(workspace.id, "registry.create", name.as_str(), detail)).await?;
+        let mut tx = self.db.begin().await?;
+        tx.insert_registry(NewRegistryRecord {
+            id: new_id(),
+            workspace_id: workspace.id,
+            name: name.as_str(),
+            visibility: new.visibility,
+            description: &description,
+            now: now_ms(),
+        })
+        .await?;
+        self.record_in(&mut tx, caller, registry_event(workspace.id, "registry.create", name.as_str(), detail)).await?;
+        tx.commit().await?;
         self.get_registry(caller, name.as_str()).await
     }
 

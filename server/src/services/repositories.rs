@@ -93,7 +93,6 @@ impl Services {
     pub async fn delete_repository(&self, caller: &Caller, name: &RepositoryName) -> Result<(), Error> {
         let access = self.repository_access(caller, name, Action::DeleteContent).await?;
         let repository = access.repository()?;
-        self.db.delete_repository(repository.id).await?;
         let full = name.full();
         let event = Event {
             workspace_id: Some(access.registry.workspace_id),
@@ -102,7 +101,10 @@ impl Services {
             resource: &full,
             detail: None,
         };
-        self.record(caller, event).await?;
+        let mut tx = self.db.begin().await?;
+        tx.delete_repository(repository.id).await?;
+        self.record_in(&mut tx, caller, event).await?;
+        tx.commit().await?;
         self.reclaim_in_background();
         Ok(())
     }
@@ -120,12 +122,10 @@ impl Services {
         }
         let graph = self.db.image_graph(access.registry.id, repository.id).await?;
         let target = DeletedTag { repository: repository.name.clone(), tag: tag.to_string(), digest };
-        let applied = self.delete_tags_and_orphans(&graph, vec![(repository.id, target)]).await?;
+        let mut tx = self.db.begin().await?;
+        let applied = self.delete_tags_and_orphans(&mut tx, &graph, vec![(repository.id, target)]).await?;
         if applied.deleted.is_empty() {
             return Err(Error::NotFound(Resource::Tag));
-        }
-        if applied.bytes_freed > 0 {
-            self.reclaim_in_background();
         }
         let reference = format!("{}:{tag}", name.full());
         let event = Event {
@@ -135,7 +135,12 @@ impl Services {
             resource: &reference,
             detail: None,
         };
-        self.record(caller, event).await
+        self.record_in(&mut tx, caller, event).await?;
+        tx.commit().await?;
+        if applied.bytes_freed > 0 {
+            self.reclaim_in_background();
+        }
+        Ok(())
     }
 
     /// Deletes an image by digest with all its tags, its referrers (signatures,
@@ -155,22 +160,22 @@ impl Services {
         let removed = images
             .removed_with_image(digest)
             .map_err(|index| Error::Conflict(format!("image {digest} is part of index {index}; delete the index instead")))?;
+        let mut tx = self.db.begin().await?;
         for tag in &tags {
-            self.db.delete_tag_if_unchanged(repository.id, tag, digest).await?;
+            tx.delete_tag_if_unchanged(repository.id, tag, digest).await?;
         }
         let mut deleted: Vec<String> = Vec::new();
         // The image itself first: its referrers and children are only removed with it.
         let mut order: Vec<&String> = removed.iter().collect();
         order.sort_by_key(|d| *d != digest);
         for manifest in order {
-            if self.db.delete_manifest_if_untagged(repository.id, manifest).await? {
+            if tx.delete_manifest_if_untagged(repository.id, manifest).await? {
                 deleted.push(manifest.clone());
             }
         }
         if deleted.is_empty() {
             return Err(Error::Conflict(format!("image {digest} was tagged again while it was being deleted")));
         }
-        self.reclaim_in_background();
         let reference = format!("{}@{digest}", name.full());
         let detail = (deleted.len() > 1).then(|| format!("with {} referrers or child images", deleted.len() - 1));
         let event = Event {
@@ -180,7 +185,9 @@ impl Services {
             resource: &reference,
             detail,
         };
-        self.record(caller, event).await?;
+        self.record_in(&mut tx, caller, event).await?;
+        tx.commit().await?;
+        self.reclaim_in_background();
         Ok(deleted)
     }
 }

@@ -99,7 +99,6 @@ impl Services {
             dry_run: new.dry_run,
             next_run_at: now + interval,
         };
-        self.db.save_retention_policy(&record, now).await?;
         let state = if new.enabled { format!("on, {}", new.schedule) } else { "off".to_string() };
         let dry = if new.dry_run { ", dry run" } else { "" };
         let detail = format!("{state}{dry}: {}", new.rule.describe());
@@ -110,7 +109,10 @@ impl Services {
             resource: &registry.name,
             detail: Some(detail),
         };
-        self.record(caller, event).await?;
+        let mut tx = self.db.begin().await?;
+        tx.save_retention_policy(&record, now).await?;
+        self.record_in(&mut tx, caller, event).await?;
+        tx.commit().await?;
         to_policy(record)
     }
 
@@ -159,6 +161,9 @@ impl Services {
     ) -> Result<RetentionRunRecord, Error> {
         let started_at = now_ms();
         let rule: CleanupRule = serde_json::from_str(&record.rule).map_err(|_| Error::Internal)?;
+        // A real run's deletions, its run record and its audit row commit together; a
+        // run that fails rolls its deletions back and is recorded with its error.
+        let mut tx = None;
         let outcome = async {
             let plan = self.plan_cleanup(registry.id, &rule, None, started_at).await?;
             let protected = plan.protected_count() as i64;
@@ -166,11 +171,15 @@ impl Services {
                 let preview = plan.preview();
                 Ok::<_, Error>((plan.deletable_tags(), preview.bytes_freed, protected))
             } else {
-                let applied = self.apply_cleanup(&plan).await?;
+                let tx = tx.insert(self.db.begin().await?);
+                let applied = self.apply_cleanup(tx, &plan).await?;
                 Ok((applied.deleted, applied.bytes_freed, protected))
             }
         }
         .await;
+        if outcome.is_err() {
+            tx = None;
+        }
         let (tags, bytes_freed, protected, error): (Vec<DeletedTag>, i64, i64, Option<String>) = match outcome {
             Ok((tags, bytes, protected)) => (tags, bytes, protected, None),
             Err(err) => (Vec::new(), 0, 0, Some(err.to_string())),
@@ -189,8 +198,11 @@ impl Services {
             tags: serde_json::to_string(&tags).map_err(|_| Error::Internal)?,
             error,
         };
-        self.db.insert_retention_run(&run).await?;
-        self.manifest_cache.invalidate();
+        let mut tx = match tx {
+            Some(tx) => tx,
+            None => self.db.begin().await?,
+        };
+        tx.insert_retention_run(&run).await?;
         if !run.dry_run && run.tags_deleted > 0 {
             let detail = format!("{} tags deleted, {} bytes freed ({})", run.tags_deleted, run.bytes_freed, run.rule);
             let event = Event {
@@ -200,7 +212,12 @@ impl Services {
                 resource: &registry.name,
                 detail: Some(detail),
             };
-            self.record_as(actor, client_addr, event).await?;
+            self.record_as_in(&mut tx, actor, client_addr, event).await?;
+        }
+        tx.commit().await?;
+        self.manifest_cache.invalidate();
+        if run.tags_deleted > 0 && !run.dry_run {
+            self.reclaim_in_background();
         }
         Ok(run)
     }

@@ -53,10 +53,12 @@ impl Services {
             expires_at: new.expires_at.map(Timestamp::millis),
             last_used_at: None,
         };
-        self.db.insert_robot(&record).await?;
         let username = robot_username(&registry.name, name.as_str());
         let detail = Some(format!("permission {}", new.permission.as_str()));
-        self.record(caller, robot_event(registry.workspace_id, "robot.create", &username, detail)).await?;
+        let mut tx = self.db.begin().await?;
+        tx.insert_robot(&record).await?;
+        self.record_in(&mut tx, caller, robot_event(registry.workspace_id, "robot.create", &username, detail)).await?;
+        tx.commit().await?;
         Ok(RobotSecret {
             id: Id(record.id),
             name: record.name,
@@ -73,9 +75,11 @@ impl Services {
         policy::require(&caller.principal, Action::ManageRobots, target)?;
         let robot = self.db.find_robot_by_id(registry.id, id.0).await?.ok_or(Error::NotFound(Resource::Robot))?;
         let secret = new_secret("");
-        self.db.set_robot_secret(robot.id, &hash_secret(&secret)).await?;
         let username = robot_username(&registry.name, &robot.name);
-        self.record(caller, robot_event(registry.workspace_id, "robot.regenerate", &username, None)).await?;
+        let mut tx = self.db.begin().await?;
+        tx.set_robot_secret(robot.id, &hash_secret(&secret)).await?;
+        self.record_in(&mut tx, caller, robot_event(registry.workspace_id, "robot.regenerate", &username, None)).await?;
+        tx.commit().await?;
         Ok(RobotSecret {
             id,
             name: robot.name,
@@ -90,9 +94,11 @@ impl Services {
         let (registry, target) = self.registry_target(caller, registry).await?;
         policy::require(&caller.principal, Action::ManageRobots, target)?;
         let robot = self.db.find_robot_by_id(registry.id, id.0).await?.ok_or(Error::NotFound(Resource::Robot))?;
-        self.db.delete_robot(registry.id, robot.id).await?;
         let username = robot_username(&registry.name, &robot.name);
-        self.record(caller, robot_event(registry.workspace_id, "robot.delete", &username, None)).await
+        let mut tx = self.db.begin().await?;
+        tx.delete_robot(registry.id, robot.id).await?;
+        self.record_in(&mut tx, caller, robot_event(registry.workspace_id, "robot.delete", &username, None)).await?;
+        tx.commit().await
     }
 }
 

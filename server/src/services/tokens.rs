@@ -49,8 +49,10 @@ impl Services {
             expires_at: new.expires_at.map(Timestamp::millis),
             last_used_at: None,
         };
-        self.db.insert_token(&record, &hash_secret(&token)).await?;
-        self.record(caller, token_event("token.create", &record.name)).await?;
+        let mut tx = self.db.begin().await?;
+        tx.insert_token(&record, &hash_secret(&token)).await?;
+        self.record_in(&mut tx, caller, token_event("token.create", &record.name)).await?;
+        tx.commit().await?;
         Ok(TokenSecret { id: Id(record.id), name: record.name, token, created_at: Timestamp(now), expires_at: new.expires_at })
     }
 
@@ -61,8 +63,10 @@ impl Services {
         let Some(name) = name else {
             return Err(Error::NotFound(Resource::Token));
         };
-        self.db.delete_token(user.id, id.0).await?;
-        self.record(caller, token_event("token.delete", &name)).await
+        let mut tx = self.db.begin().await?;
+        tx.delete_token(user.id, id.0).await?;
+        self.record_in(&mut tx, caller, token_event("token.delete", &name)).await?;
+        tx.commit().await
     }
 }
 

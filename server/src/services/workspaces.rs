@@ -47,8 +47,10 @@ impl Services {
             Some(raw) => bounded_text("display_name", raw, 1, MAX_DISPLAY_NAME)?,
         };
         let id = new_id();
-        self.db.insert_workspace(id, name.as_str(), &display_name, user.id, now_ms()).await?;
-        self.record(caller, workspace_event(id, "workspace.create", name.as_str(), None)).await?;
+        let mut tx = self.db.begin().await?;
+        tx.insert_workspace(id, name.as_str(), &display_name, user.id, now_ms()).await?;
+        self.record_in(&mut tx, caller, workspace_event(id, "workspace.create", name.as_str(), None)).await?;
+        tx.commit().await?;
         self.get_workspace(caller, name.as_str()).await
     }
 
@@ -73,9 +75,11 @@ impl Services {
         let (workspace, target) = self.workspace_target(caller, name).await?;
         policy::require(&caller.principal, Action::UpdateWorkspace, target)?;
         let display_name = bounded_text("display_name", display_name, 1, MAX_DISPLAY_NAME)?;
-        self.db.update_workspace_display_name(workspace.id, &display_name, now_ms()).await?;
         let detail = Some(format!("display name: {} → {display_name}", workspace.display_name));
-        self.record(caller, workspace_event(workspace.id, "workspace.update", &workspace.name, detail)).await?;
+        let mut tx = self.db.begin().await?;
+        tx.update_workspace_display_name(workspace.id, &display_name, now_ms()).await?;
+        self.record_in(&mut tx, caller, workspace_event(workspace.id, "workspace.update", &workspace.name, detail)).await?;
+        tx.commit().await?;
         self.get_workspace(caller, name).await
     }
 
@@ -83,8 +87,10 @@ impl Services {
     pub async fn delete_workspace(&self, caller: &Caller, name: &str) -> Result<(), Error> {
         let (workspace, target) = self.workspace_target(caller, name).await?;
         policy::require(&caller.principal, Action::DeleteWorkspace, target)?;
-        self.db.delete_workspace(workspace.id).await?;
-        self.record(caller, workspace_event(workspace.id, "workspace.delete", &workspace.name, None)).await
+        let mut tx = self.db.begin().await?;
+        tx.delete_workspace(workspace.id).await?;
+        self.record_in(&mut tx, caller, workspace_event(workspace.id, "workspace.delete", &workspace.name, None)).await?;
+        tx.commit().await
     }
 
     /// The caller's role in a workspace they may see (`None` for an administrator who
