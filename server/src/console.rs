@@ -271,3 +271,32 @@ async fn require_sign_in(Extension(caller): Extension<Caller>, req: Request, nex
 fn redirect(location: &str) -> Response {
     (StatusCode::SEE_OTHER, [(LOCATION, location.to_string())]).into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::routing::get;
+
+    async fn panicking_page() -> &'static str {
+        panic!("a component failed")
+    }
+
+    #[tokio::test]
+    async fn a_page_that_panics_while_rendering_is_answered_with_500() {
+        let pages = Router::new()
+            .route("/panics", get(panicking_page))
+            .route("/fine", get(|| async { "fine" }))
+            .layer(middleware::from_fn(render_failures_are_answered));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, pages).await.unwrap() });
+
+        let client = reqwest::Client::new();
+        let failed = client.get(format!("http://{addr}/panics")).send().await.unwrap();
+        assert_eq!(failed.status(), 500);
+        let body: serde_json::Value = failed.json().await.unwrap();
+        assert_eq!(body["error"]["message"], Error::Internal.message(), "the fixed sentence, not the panic");
+        let fine = client.get(format!("http://{addr}/fine")).send().await.unwrap();
+        assert_eq!(fine.text().await.unwrap(), "fine", "the server goes on serving");
+    }
+}

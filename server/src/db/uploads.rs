@@ -153,3 +153,57 @@ impl Db {
             .map_err(internal("list stale uploads"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMITS: UploadLimits = UploadLimits { per_registry: 3, per_credential: 2 };
+
+    async fn database() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display())).await.unwrap();
+        db.migrate().await.unwrap();
+        let mut conn = db.write().await.unwrap();
+        sqlx::query("INSERT INTO workspaces (id, name, display_name, created_at, updated_at) VALUES (1, 'w', 'w', 0, 0)")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO registries (id, workspace_id, name, visibility, description, created_at, updated_at)
+             VALUES (7, 1, 'apps', 'private', '', 0, 0)",
+        )
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+        drop(conn);
+        (dir, db)
+    }
+
+    #[tokio::test]
+    async fn uploads_are_capped_per_credential_and_per_registry() {
+        let (_dir, db) = database().await;
+        assert_eq!(db.insert_upload("a", 7, "api", "robot:1", LIMITS, 0).await.unwrap(), UploadOpened::Opened);
+        assert_eq!(db.insert_upload("b", 7, "api", "robot:1", LIMITS, 0).await.unwrap(), UploadOpened::Opened);
+        assert_eq!(db.insert_upload("c", 7, "api", "robot:1", LIMITS, 0).await.unwrap(), UploadOpened::CredentialFull);
+        assert_eq!(db.insert_upload("c", 7, "api", "user:2", LIMITS, 0).await.unwrap(), UploadOpened::Opened);
+        assert_eq!(db.insert_upload("d", 7, "api", "user:3", LIMITS, 0).await.unwrap(), UploadOpened::RegistryFull);
+    }
+
+    #[tokio::test]
+    async fn idle_uploads_are_stale_unless_a_writer_holds_them() {
+        let (_dir, db) = database().await;
+        let hour = 60 * 60 * 1000;
+        for id in ["idle", "held", "fresh"] {
+            db.insert_upload(id, 7, "api", id, LIMITS, 0).await.unwrap();
+        }
+        let now = 2 * hour;
+        assert!(db.lock_upload("held", 0, "token", 0, now + hour).await.unwrap(), "a writer holds it past now");
+        sqlx::query("UPDATE uploads SET updated_at = $1 WHERE id = 'fresh'")
+            .bind(now)
+            .execute(&mut *db.write().await.unwrap())
+            .await
+            .unwrap();
+        assert_eq!(db.stale_uploads(now - hour, now).await.unwrap(), vec!["idle".to_string()]);
+    }
+}
