@@ -49,7 +49,8 @@ pub trait Console: Send + Sync + 'static {
     /// `repository` is `REGISTRY/PATH`.
     async fn list_tags(&self, caller: &Caller, repository: &str) -> Result<Vec<TagSummary>, Error>;
     async fn tag_detail(&self, caller: &Caller, repository: &str, tag: &str) -> Result<TagDetail, Error>;
-    async fn delete_tag(&self, caller: &Caller, repository: &str, tag: &str) -> Result<(), Error>;
+    /// All or nothing: every tag must exist and be mutable.
+    async fn delete_tags(&self, caller: &Caller, repository: &str, tags: &[String]) -> Result<usize, Error>;
     async fn delete_repository(&self, caller: &Caller, repository: &str) -> Result<(), Error>;
     async fn repository_detail(&self, caller: &Caller, repository: &str) -> Result<RepositoryDetail, Error>;
     async fn update_repository(&self, caller: &Caller, repository: &str, patch: RepositoryPatch) -> Result<RepositoryDetail, Error>;

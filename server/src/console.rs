@@ -110,8 +110,8 @@ impl Console for Services {
     async fn tag_detail(&self, caller: &Caller, repository: &str, tag: &str) -> Result<TagDetail, Error> {
         Services::tag_detail(self, caller, &repository_name(repository)?, tag).await
     }
-    async fn delete_tag(&self, caller: &Caller, repository: &str, tag: &str) -> Result<(), Error> {
-        Services::delete_repository_tag(self, caller, &repository_name(repository)?, tag).await
+    async fn delete_tags(&self, caller: &Caller, repository: &str, tags: &[String]) -> Result<usize, Error> {
+        Services::delete_repository_tags(self, caller, &repository_name(repository)?, tags).await
     }
     async fn delete_repository(&self, caller: &Caller, repository: &str) -> Result<(), Error> {
         Services::delete_repository(self, caller, &repository_name(repository)?).await

@@ -21,11 +21,7 @@ pub async fn get_tag(repository: String, tag: String) -> Result<TagDetail, Conso
 pub async fn delete_tags(repository: String, tags: Vec<String>) -> Result<usize, ConsoleError> {
     use super::ssr::*;
     let caller = caller().await?;
-    let console = console()?;
-    for tag in &tags {
-        console.delete_tag(&caller, &repository, tag).await.map_err(fail)?;
-    }
-    Ok(tags.len())
+    console()?.delete_tags(&caller, &repository, &tags).await.map_err(fail)
 }
 
 /// `confirm` must repeat the repository's path.

@@ -611,25 +611,32 @@ const BLOBS_OF_MANIFESTS: &str = "
      WHERE i.repository_id = $1 AND i.kind = 'manifest' AND i.manifest_digest IN (SELECT d FROM wanted)";
 
 impl Db {
+    /// Every repository of the registry with its tag count and size: one statement,
+    /// however many repositories there are.
     pub async fn list_repositories(&self, registry_id: i64) -> Result<Vec<RepositoryUsage>, Error> {
-        let repositories = sqlx::query(&format!("SELECT {REPOSITORY_COLUMNS} FROM repositories WHERE registry_id = $1 ORDER BY name"))
-            .bind(registry_id)
-            .fetch_all(&mut *self.read().await?)
-            .await
-            .and_then(|rows| rows.iter().map(repository).collect::<Result<Vec<_>, _>>())
-            .map_err(internal("list repositories"))?;
-        let mut out = Vec::with_capacity(repositories.len());
-        for repository in repositories {
-            let tags = sqlx::query("SELECT COUNT(*) AS n FROM tags WHERE repository_id = $1")
-                .bind(repository.id)
-                .fetch_one(&mut *self.read().await?)
-                .await
-                .and_then(|r| r.try_get::<i64, _>("n"))
-                .map_err(internal("count tags"))?;
-            let size_bytes = self.repository_size(repository.id).await?;
-            out.push(RepositoryUsage { repository, tags, size_bytes });
-        }
-        Ok(out)
+        let columns = REPOSITORY_COLUMNS.split(',').map(|c| format!("rp.{}", c.trim())).collect::<Vec<_>>().join(", ");
+        let rows = sqlx::query(&format!(
+            "SELECT {columns},
+                    (SELECT COUNT(*) FROM tags t WHERE t.repository_id = rp.id) AS tag_count,
+                    (SELECT COALESCE(SUM(b.size), 0) FROM blobs b WHERE b.digest IN (
+                        SELECT mr.child_digest FROM manifest_references mr
+                        WHERE mr.repository_id = rp.id AND mr.kind = 'blob')) AS size_bytes
+             FROM repositories rp WHERE rp.registry_id = $1 ORDER BY rp.name"
+        ))
+        .bind(registry_id)
+        .fetch_all(&mut *self.read().await?)
+        .await
+        .map_err(internal("list repositories"))?;
+        rows.iter()
+            .map(|row| {
+                Ok(RepositoryUsage {
+                    repository: repository(row)?,
+                    tags: row.try_get("tag_count")?,
+                    size_bytes: row.try_get("size_bytes")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(internal("decode repositories"))
     }
 
     /// Bytes of the distinct blobs the repository's manifests reference.

@@ -166,13 +166,36 @@ impl Db {
             .map_err(internal("find registry by id"))
     }
 
-    pub async fn list_registries(&self, workspace_id: i64) -> Result<Vec<RegistryRecord>, Error> {
-        sqlx::query(&format!("{SELECT} WHERE r.workspace_id = $1 ORDER BY r.name"))
-            .bind(workspace_id)
-            .fetch_all(&mut *self.read().await?)
-            .await
-            .and_then(|rows| rows.iter().map(registry).collect())
-            .map_err(internal("list registries"))
+    /// Every registry of the workspace with its usage (repositories, tags, distinct
+    /// blob bytes, last push): one statement, however many registries there are.
+    pub async fn list_registries(&self, workspace_id: i64) -> Result<Vec<(RegistryRecord, RegistryUsage)>, Error> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.workspace_id, w.name AS workspace, r.name, r.visibility, r.description, r.created_at, r.quota_bytes,
+                    (SELECT COUNT(*) FROM repositories rp WHERE rp.registry_id = r.id) AS repository_count,
+                    (SELECT COUNT(*) FROM tags t JOIN repositories rp ON rp.id = t.repository_id WHERE rp.registry_id = r.id) AS tag_count,
+                    (SELECT COALESCE(SUM(b.size), 0) FROM blobs b WHERE b.digest IN (
+                        SELECT mr.child_digest FROM manifest_references mr JOIN repositories rp ON rp.id = mr.repository_id
+                        WHERE rp.registry_id = r.id AND mr.kind = 'blob')) AS size_bytes,
+                    (SELECT MAX(rp.last_push_at) FROM repositories rp WHERE rp.registry_id = r.id) AS last_push_at
+             FROM registries r JOIN workspaces w ON w.id = r.workspace_id
+             WHERE r.workspace_id = $1 ORDER BY r.name",
+        )
+        .bind(workspace_id)
+        .fetch_all(&mut *self.read().await?)
+        .await
+        .map_err(internal("list registries"))?;
+        rows.iter()
+            .map(|row| {
+                let usage = RegistryUsage {
+                    repositories: row.try_get("repository_count")?,
+                    tags: row.try_get("tag_count")?,
+                    size_bytes: row.try_get("size_bytes")?,
+                    last_push_at: row.try_get("last_push_at")?,
+                };
+                Ok((registry(row)?, usage))
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(internal("decode registries"))
     }
 }
 
@@ -192,6 +215,16 @@ impl Db {
 }
 
 impl Db {}
+
+/// What a registry holds.
+#[derive(Debug, Clone, Copy)]
+pub struct RegistryUsage {
+    pub repositories: i64,
+    pub tags: i64,
+    /// Distinct blobs its images reference, each counted once.
+    pub size_bytes: i64,
+    pub last_push_at: Option<i64>,
+}
 
 /// A registry's settings as a change leaves them (`None` keeps the tag default).
 pub struct RegistrySettings<'a> {

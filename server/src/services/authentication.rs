@@ -32,7 +32,8 @@ impl Services {
         let keys = ThrottleKeys::new(username, client_addr);
         let known = self.db.find_user_by_username(username).await?;
         if let Some(user) = known.as_ref().filter(|u| self.verified_passwords.recently_verified(username, password, &u.password_hash)) {
-            return self.signed_in(user.clone()).await;
+            // Checked within the last minute: no new check, and no login to record.
+            return Self::identity_if_enabled(user.clone());
         }
         self.claim_attempt(&keys).await?;
         let stored_hash = known.as_ref().map(|u| u.password_hash.clone());
@@ -52,10 +53,15 @@ impl Services {
     }
 
     async fn signed_in(&self, user: UserRecord) -> Result<UserIdentity, Error> {
+        let identity = Self::identity_if_enabled(user)?;
+        self.db.record_user_login(identity.id, now_ms()).await?;
+        Ok(identity)
+    }
+
+    fn identity_if_enabled(user: UserRecord) -> Result<UserIdentity, Error> {
         if user.disabled {
             return Err(Error::Forbidden("This account is disabled.".to_string()));
         }
-        self.db.record_user_login(user.id, now_ms()).await?;
         Ok(UserIdentity { id: user.id, username: user.username, is_admin: user.is_admin })
     }
 

@@ -3,7 +3,7 @@
 
 use super::Services;
 use super::audit::Event;
-use crate::db::registries::{NewRegistryRecord, RegistryRecord, RegistrySettings};
+use crate::db::registries::{NewRegistryRecord, RegistryRecord, RegistrySettings, RegistryUsage};
 use crate::db::{new_id, now_ms};
 use app::domain::Error;
 use app::domain::names::{ResourceName, bounded_text};
@@ -24,11 +24,7 @@ impl Services {
     pub async fn list_registries(&self, caller: &Caller, workspace: &str) -> Result<Vec<RegistrySummary>, Error> {
         let (workspace, target) = self.workspace_target(caller, workspace).await?;
         policy::require(&caller.principal, Action::ViewWorkspace, target)?;
-        let mut out = Vec::new();
-        for registry in self.db.list_registries(workspace.id).await? {
-            out.push(self.summary(registry).await?);
-        }
-        Ok(out)
+        Ok(self.db.list_registries(workspace.id).await?.into_iter().map(|(registry, usage)| summarize(registry, usage)).collect())
     }
 
     pub async fn create_registry(&self, caller: &Caller, workspace: &str, new: NewRegistry) -> Result<Registry, Error> {
@@ -166,17 +162,7 @@ impl Services {
     /// The registry with its content counts (a blob shared by images counts once).
     async fn summary(&self, registry: RegistryRecord) -> Result<RegistrySummary, Error> {
         let (repositories, tags, size_bytes, last_push_at) = self.db.registry_usage(registry.id).await?;
-        Ok(RegistrySummary {
-            name: registry.name,
-            visibility: registry.visibility,
-            description: registry.description,
-            repositories,
-            tags,
-            size_bytes,
-            created_at: Timestamp(registry.created_at),
-            last_push_at: last_push_at.map(Timestamp),
-            quota_bytes: registry.quota_bytes,
-        })
+        Ok(summarize(registry, RegistryUsage { repositories, tags, size_bytes, last_push_at }))
     }
 
     /// `GET /api/v1/workspaces/{ws}/usage`
@@ -187,6 +173,20 @@ impl Services {
             .map(|r| app::dto::RegistryUsage { name: r.name, size_bytes: r.size_bytes, quota_bytes: r.quota_bytes })
             .collect();
         Ok(app::dto::WorkspaceUsage { size_bytes: registries.iter().map(|r| r.size_bytes).sum(), registries })
+    }
+}
+
+fn summarize(registry: RegistryRecord, usage: RegistryUsage) -> RegistrySummary {
+    RegistrySummary {
+        name: registry.name,
+        visibility: registry.visibility,
+        description: registry.description,
+        repositories: usage.repositories,
+        tags: usage.tags,
+        size_bytes: usage.size_bytes,
+        created_at: Timestamp(registry.created_at),
+        last_push_at: usage.last_push_at.map(Timestamp),
+        quota_bytes: registry.quota_bytes,
     }
 }
 

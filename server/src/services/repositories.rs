@@ -112,35 +112,49 @@ impl Services {
     /// Deletes a tag; the image goes with it (referrers included) when no other tag,
     /// index or untagged parent keeps it.
     pub async fn delete_repository_tag(&self, caller: &Caller, name: &RepositoryName, tag: &str) -> Result<(), Error> {
+        self.delete_repository_tags(caller, name, &[tag.to_string()]).await.map(|_| ())
+    }
+
+    /// Deletes several tags of one repository, all or none: each must exist and be
+    /// mutable, the image graph is read once, and the deletions and their audit rows
+    /// commit together. Returns how many were deleted.
+    pub async fn delete_repository_tags(&self, caller: &Caller, name: &RepositoryName, tags: &[String]) -> Result<usize, Error> {
         let access = self.repository_access(caller, name, Action::DeleteContent).await?;
         let repository = access.repository()?;
-        let Some(digest) = self.db.resolve_tag(repository.id, tag).await? else {
-            return Err(Error::NotFound(Resource::Tag));
-        };
-        if self.db.tags_immutable(repository.id).await? {
-            return Err(Error::TagImmutable(tag.to_string()));
+        let tags: Vec<&String> = tags.iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let mut targets = Vec::with_capacity(tags.len());
+        for tag in &tags {
+            let Some(digest) = self.db.resolve_tag(repository.id, tag).await? else {
+                return Err(Error::NotFound(Resource::Tag));
+            };
+            targets.push((repository.id, DeletedTag { repository: repository.name.clone(), tag: tag.to_string(), digest }));
+        }
+        if !targets.is_empty() && self.db.tags_immutable(repository.id).await? {
+            return Err(Error::TagImmutable(tags.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")));
         }
         let graph = self.db.image_graph(access.registry.id, repository.id).await?;
-        let target = DeletedTag { repository: repository.name.clone(), tag: tag.to_string(), digest };
         let mut tx = self.db.begin().await?;
-        let applied = self.delete_tags_and_orphans(&mut tx, &graph, vec![(repository.id, target)]).await?;
-        if applied.deleted.is_empty() {
+        let applied = self.delete_tags_and_orphans(&mut tx, &graph, targets).await?;
+        if applied.deleted.len() < tags.len() {
+            // A tag moved or went while this ran: nothing is deleted.
             return Err(Error::NotFound(Resource::Tag));
         }
-        let reference = format!("{}:{tag}", name.full());
-        let event = Event {
-            workspace_id: Some(access.registry.workspace_id),
-            action: "tag.delete",
-            resource_type: "tag",
-            resource: &reference,
-            detail: None,
-        };
-        self.record_in(&mut tx, caller, event).await?;
+        for deleted in &applied.deleted {
+            let reference = format!("{}:{}", name.full(), deleted.tag);
+            let event = Event {
+                workspace_id: Some(access.registry.workspace_id),
+                action: "tag.delete",
+                resource_type: "tag",
+                resource: &reference,
+                detail: None,
+            };
+            self.record_in(&mut tx, caller, event).await?;
+        }
         tx.commit().await?;
         if applied.bytes_freed > 0 {
             self.reclaim_in_background();
         }
-        Ok(())
+        Ok(applied.deleted.len())
     }
 
     /// Deletes an image by digest with all its tags, its referrers (signatures,

@@ -17,6 +17,7 @@ mod oci_conformance;
 mod oci_helpers;
 mod ops;
 mod permission_matrix;
+mod query_counts;
 mod races;
 mod refused_changes;
 mod security;
