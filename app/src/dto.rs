@@ -253,6 +253,31 @@ pub struct TagSummary {
     pub referrers: Vec<Referrer>,
 }
 
+/// The orders the repository page lists tags in (all but `Name` newest, biggest or
+/// most pulled first; ties by name).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TagSort {
+    Name,
+    #[default]
+    Pushed,
+    Size,
+    Pulls,
+}
+
+/// One page of a repository's tags in a `TagSort` order, found by keyset: pass
+/// `next` as `after` (or `previous` as `before`) for the neighbouring page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagPage {
+    pub tags: Vec<TagSummary>,
+    /// Tags in the whole repository.
+    pub total: i64,
+    pub next: Option<String>,
+    pub previous: Option<String>,
+    /// The most recently pushed tag of the repository (for its pull command).
+    pub newest: Option<String>,
+}
+
 /// An image no tag names (pushed by digest, or left when its tag moved), with the
 /// artifacts that refer to it. Referrers and index children are not listed here:
 /// they appear under their image.

@@ -47,8 +47,15 @@ pub trait Console: Send + Sync + 'static {
     async fn create_token(&self, caller: &Caller, new: NewToken) -> Result<TokenSecret, Error>;
 
     /// `repository` is `REGISTRY/PATH`.
-    async fn list_tags(&self, caller: &Caller, repository: &str) -> Result<Vec<TagSummary>, Error>;
     async fn tag_detail(&self, caller: &Caller, repository: &str, tag: &str) -> Result<TagDetail, Error>;
+    async fn list_tag_page(
+        &self,
+        caller: &Caller,
+        repository: &str,
+        sort: TagSort,
+        after: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<TagPage, Error>;
     /// All or nothing: every tag must exist and be mutable.
     async fn delete_tags(&self, caller: &Caller, repository: &str, tags: &[String]) -> Result<usize, Error>;
     async fn delete_repository(&self, caller: &Caller, repository: &str) -> Result<(), Error>;

@@ -133,3 +133,42 @@ test('lifecycle: clean up with preview and selection, retention policy, untagged
   await expect(page.getByTestId('gc-runs')).toContainText('manual');
   await shot(page, 'admin-gc');
 });
+
+test('the tag table pages and sorts on the server', async ({ page }) => {
+  expect((await page.request.post('/api/v1/workspaces', { headers: auth, data: { name: 'tagged-ws' } })).status()).toBe(201);
+  const created = await page.request.post('/api/v1/workspaces/tagged-ws/registries', { headers: auth, data: { name: 'tagged', visibility: 'private' } });
+  expect(created.status()).toBe(201);
+  const manifest = await pushImage(page.request, 'tagged/app', 'first', 'paged');
+  for (let i = 0; i < 54; i++) {
+    const response = await page.request.put(`/v2/tagged/app/manifests/t${String(i).padStart(2, '0')}`, {
+      headers: { ...auth, 'Content-Type': OCI_MANIFEST },
+      data: manifest,
+    });
+    expect(response.status()).toBe(201);
+  }
+  await signIn(page, 'admin', adminPassword);
+  await page.goto('/r/tagged/repo/app');
+  await hydrated(page);
+  const pager = page.getByRole('navigation', { name: 'Pages' });
+  const previous = pager.getByRole('button', { name: '← Previous' });
+  const next = pager.getByRole('button', { name: 'Next →' });
+  await expect(page.getByRole('heading', { name: 'Tags (55)' })).toBeVisible();
+  await expect(pager).toContainText('Page 1 of 2');
+  await expect(page.locator('tr[data-tag]')).toHaveCount(50);
+  await expect(previous).toBeDisabled();
+
+  await next.click();
+  await expect(pager).toContainText('Page 2 of 2');
+  await expect(page.locator('tr[data-tag]')).toHaveCount(5);
+  await expect(next).toBeDisabled();
+  await previous.click();
+  await expect(pager).toContainText('Page 1 of 2');
+  await expect(page.locator('tr[data-tag]')).toHaveCount(50);
+
+  // By name, the first page starts at "first" and the second ends at "t53".
+  await page.getByRole('button', { name: 'Tag', exact: true }).click();
+  await expect(page.locator('tr[data-tag]').first()).toHaveAttribute('data-tag', 'first');
+  await next.click();
+  await expect(page.locator('tr[data-tag]').last()).toHaveAttribute('data-tag', 't53');
+  await shot(page, 'repository-tags-page-2');
+});

@@ -104,11 +104,18 @@ impl Console for Services {
     async fn create_token(&self, caller: &Caller, new: NewToken) -> Result<TokenSecret, Error> {
         Services::create_token(self, caller, new).await
     }
-    async fn list_tags(&self, caller: &Caller, repository: &str) -> Result<Vec<TagSummary>, Error> {
-        Services::list_repository_tags(self, caller, &repository_name(repository)?).await
-    }
     async fn tag_detail(&self, caller: &Caller, repository: &str, tag: &str) -> Result<TagDetail, Error> {
         Services::tag_detail(self, caller, &repository_name(repository)?, tag).await
+    }
+    async fn list_tag_page(
+        &self,
+        caller: &Caller,
+        repository: &str,
+        sort: TagSort,
+        after: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<TagPage, Error> {
+        Services::list_tag_page(self, caller, &repository_name(repository)?, sort, after, before).await
     }
     async fn delete_tags(&self, caller: &Caller, repository: &str, tags: &[String]) -> Result<usize, Error> {
         Services::delete_repository_tags(self, caller, &repository_name(repository)?, tags).await

@@ -6,23 +6,39 @@ use crate::components::copy::{CopyBlock, CopyButton};
 use crate::components::lock::LockIcon;
 use crate::components::modal::Modal;
 use crate::components::notice::{ErrorNotice, SuccessNotice};
-use crate::components::pager::Pager;
 use crate::components::shell::use_current_user;
 use crate::domain::model::Visibility;
 use crate::domain::policy::{Action, Target, user_may};
 use crate::domain::time::human_bytes;
 use crate::dto::RepositoryDetail;
-use crate::dto::{Me, Referrer, Registry, TagSummary, UntaggedImage};
+use crate::dto::{Me, Referrer, Registry, TagPage, TagSort, UntaggedImage};
 use crate::server_fns::registries::get_registry;
 use crate::server_fns::repositories::{
-    DeleteImage, DeleteRepository, DeleteTags, SetRepositoryDescriptions, SetTagImmutability, get_repository, list_tags,
+    DeleteImage, DeleteRepository, DeleteTags, SetRepositoryDescriptions, SetTagImmutability, get_repository, list_tag_page,
     list_untagged_images,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-const PAGE_SIZE: usize = 50;
+/// Tags per page: the server's page size (`services::repositories::TAG_PAGE_SIZE`).
+const PAGE_SIZE: i64 = 50;
+
+/// Which page of tags the repository page shows: the sort, and the keyset cursor
+/// of the page (`None` for the first).
+#[derive(Clone, Copy)]
+struct TagPaging {
+    sort: RwSignal<TagSort>,
+    cursor: RwSignal<Option<(Direction, String)>>,
+    /// Counts from 0, for "page n of m".
+    index: RwSignal<usize>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Direction {
+    After,
+    Before,
+}
 
 /// May the signed-in user delete content in this registry?
 pub(crate) fn may_delete(me: Option<&Me>, registry: &Registry) -> bool {
@@ -43,16 +59,22 @@ pub fn RepositoryPage() -> impl IntoView {
     let immutability = ServerAction::<SetTagImmutability>::new();
     let describe = ServerAction::<SetRepositoryDescriptions>::new();
     let delete_image = ServerAction::<DeleteImage>::new();
+    let paging = TagPaging { sort: RwSignal::new(TagSort::Pushed), cursor: RwSignal::new(None), index: RwSignal::new(0) };
     let data = Resource::new(
         move || {
             let versions =
                 (delete_tags.version().get(), immutability.version().get(), describe.version().get(), delete_image.version().get());
-            (registry_name(), path(), versions)
+            (registry_name(), path(), paging.sort.get(), paging.cursor.get(), versions)
         },
-        |(reg, path, _)| async move {
+        |(reg, path, sort, cursor, _)| async move {
             let registry = get_registry(reg.clone()).await?;
             let full = format!("{reg}/{path}");
-            let tags = list_tags(full.clone()).await?;
+            let (after, before) = match cursor {
+                Some((Direction::After, cursor)) => (Some(cursor), None),
+                Some((Direction::Before, cursor)) => (None, Some(cursor)),
+                None => (None, None),
+            };
+            let tags = list_tag_page(full.clone(), sort, after, before).await?;
             let untagged = list_untagged_images(full.clone()).await?;
             let detail = get_repository(full).await?;
             Ok::<_, crate::error::ConsoleError>((registry, tags, detail, untagged))
@@ -77,7 +99,7 @@ pub fn RepositoryPage() -> impl IntoView {
                             let immutable = detail.immutable_tags;
                             let full = format!("{}/{}", registry.name, path);
                             view! {
-                                <Tags registry=registry.clone() path=path.clone() tags manage immutable immutability delete_tags />
+                                <Tags registry=registry.clone() path=path.clone() tags paging manage immutable immutability delete_tags />
                                 <UntaggedImages registry path=path.clone() images=untagged manage delete_image />
                                 <Description detail full=full.clone() manage describe />
                                 {manage.then(|| view! { <DeleteRepositoryForm full=full.clone() path=path.clone() delete_repository /> })}
@@ -92,19 +114,12 @@ pub fn RepositoryPage() -> impl IntoView {
     }
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum SortKey {
-    Name,
-    Pushed,
-    Size,
-    Pulls,
-}
-
 #[component]
 fn Tags(
     registry: Registry,
     path: String,
-    tags: Vec<TagSummary>,
+    tags: TagPage,
+    paging: TagPaging,
     manage: bool,
     immutable: bool,
     immutability: ServerAction<SetTagImmutability>,
@@ -112,25 +127,22 @@ fn Tags(
 ) -> impl IntoView {
     let image = format!("{}/{path}", registry.endpoint);
     let full = format!("{}/{path}", registry.name);
-    let sort = RwSignal::new(SortKey::Pushed);
-    let page = RwSignal::new(0usize);
     let selected = RwSignal::new(Vec::<String>::new());
     let confirming = RwSignal::new(false);
-    let all = StoredValue::new(tags);
-    let sorted = Memo::new(move |_| {
-        let mut rows = all.get_value();
-        match sort.get() {
-            SortKey::Name => rows.sort_by(|a, b| a.name.cmp(&b.name)),
-            SortKey::Pushed => rows.sort_by_key(|r| std::cmp::Reverse(r.pushed_at)),
-            SortKey::Size => rows.sort_by_key(|r| std::cmp::Reverse(r.size_bytes)),
-            SortKey::Pulls => rows.sort_by_key(|r| std::cmp::Reverse(r.pulls)),
-        }
-        rows
-    });
-    let pages = move || sorted.with(|r| r.len().div_ceil(PAGE_SIZE).max(1));
-    let sort_button = move |key: SortKey, label: &'static str| {
+    let TagPage { tags: rows, total, next, previous, newest } = tags;
+    let pages = (total.max(1) as usize).div_ceil(PAGE_SIZE as usize);
+    let sort_button = move |key: TagSort, label: &'static str| {
         view! {
-            <button type="button" class="sort" aria-pressed=move || (sort.get() == key).to_string() on:click=move |_| sort.set(key)>
+            <button
+                type="button"
+                class="sort"
+                aria-pressed=move || (paging.sort.get() == key).to_string()
+                on:click=move |_| {
+                    paging.cursor.set(None);
+                    paging.index.set(0);
+                    paging.sort.set(key);
+                }
+            >
                 {label}
             </button>
         }
@@ -178,7 +190,7 @@ fn Tags(
         {move || immutability.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
         <section class="card" aria-label="Pull">
             <p class="command-label">"Pull the newest tag"</p>
-            <CopyBlock text=format!("docker pull {image}:{}", sorted.with_untracked(|r| r.first().map(|t| t.name.clone()).unwrap_or_else(|| "latest".into()))) label="Copy pull command" />
+            <CopyBlock text=format!("docker pull {image}:{}", newest.unwrap_or_else(|| "latest".into())) label="Copy pull command" />
         </section>
         {move || {
             delete_tags
@@ -191,7 +203,7 @@ fn Tags(
         }}
         <section class="card" aria-labelledby="tags-title">
             <div class="section-header">
-                <h2 id="tags-title">{move || format!("Tags ({})", sorted.with(Vec::len))}</h2>
+                <h2 id="tags-title">{format!("Tags ({total})")}</h2>
                 {manage
                     .then(|| {
                         view! {
@@ -207,21 +219,18 @@ fn Tags(
                     <thead>
                         <tr>
                             {manage.then(|| view! { <th scope="col"><span class="visually-hidden">"Select"</span></th> })}
-                            <th scope="col">{sort_button(SortKey::Name, "Tag")}</th>
+                            <th scope="col">{sort_button(TagSort::Name, "Tag")}</th>
                             <th scope="col">"Digest"</th>
-                            <th scope="col">{sort_button(SortKey::Size, "Size")}</th>
+                            <th scope="col">{sort_button(TagSort::Size, "Size")}</th>
                             <th scope="col">"OS/Arch"</th>
-                            <th scope="col">{sort_button(SortKey::Pushed, "Pushed")}</th>
+                            <th scope="col">{sort_button(TagSort::Pushed, "Pushed")}</th>
                             <th scope="col">"Last pulled"</th>
-                            <th scope="col">{sort_button(SortKey::Pulls, "Pulls")}</th>
+                            <th scope="col">{sort_button(TagSort::Pulls, "Pulls")}</th>
                             <th scope="col">"Pull (tag, digest)"</th>
                         </tr>
                     </thead>
                     <tbody>
-                        {move || {
-                            let start = page.get().min(pages() - 1) * PAGE_SIZE;
-                            sorted
-                                .with(|rows| rows.iter().skip(start).take(PAGE_SIZE).cloned().collect::<Vec<_>>())
+                        {rows
                                 .into_iter()
                                 .map(|t| {
                                     let (check_name, checked_name) = (t.name.clone(), t.name.clone());
@@ -267,12 +276,11 @@ fn Tags(
                                         </tr>
                                     }
                                 })
-                                .collect_view()
-                        }}
+                                .collect_view()}
                     </tbody>
                 </table>
             </div>
-            <Pager page=page pages=Signal::derive(pages) />
+            <KeysetPager paging pages next previous />
         </section>
         <ConfirmDeletion
             open=confirming
@@ -286,6 +294,45 @@ fn Tags(
                 selected.set(Vec::new());
             })
         />
+    }
+}
+
+/// "← Previous · Page n of m · Next →" for a page of tags found by keyset.
+#[component]
+fn KeysetPager(paging: TagPaging, pages: usize, next: Option<String>, previous: Option<String>) -> impl IntoView {
+    let summary = move || format!("Page {} of {pages}", (paging.index.get() + 1).min(pages));
+    let has_previous = previous.is_some();
+    let has_next = next.is_some();
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <button
+                type="button"
+                class="button small"
+                disabled=!has_previous
+                on:click=move |_| {
+                    if let Some(cursor) = previous.clone() {
+                        paging.index.update(|i| *i = i.saturating_sub(1));
+                        paging.cursor.set(Some((Direction::Before, cursor)));
+                    }
+                }
+            >
+                "← Previous"
+            </button>
+            <span class="muted small">{summary}</span>
+            <button
+                type="button"
+                class="button small"
+                disabled=!has_next
+                on:click=move |_| {
+                    if let Some(cursor) = next.clone() {
+                        paging.index.update(|i| *i += 1);
+                        paging.cursor.set(Some((Direction::After, cursor)));
+                    }
+                }
+            >
+                "Next →"
+            </button>
+        </nav>
     }
 }
 

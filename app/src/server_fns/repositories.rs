@@ -1,13 +1,20 @@
-use crate::dto::{RepositoryDetail, TagDetail, TagSummary};
+use crate::dto::{RepositoryDetail, TagDetail};
 use crate::error::ConsoleError;
 use leptos::prelude::*;
 
-/// `repository` is `REGISTRY/PATH` everywhere here.
-#[server(prefix = "/console/fn", endpoint = "list_tags")]
-pub async fn list_tags(repository: String) -> Result<Vec<TagSummary>, ConsoleError> {
+// `repository` is `REGISTRY/PATH` everywhere here.
+
+/// A page of tags in `sort` order (see `TagPage`).
+#[server(prefix = "/console/fn", endpoint = "list_tag_page")]
+pub async fn list_tag_page(
+    repository: String,
+    sort: crate::dto::TagSort,
+    after: Option<String>,
+    before: Option<String>,
+) -> Result<crate::dto::TagPage, ConsoleError> {
     use super::ssr::*;
     let caller = caller().await?;
-    console()?.list_tags(&caller, &repository).await.map_err(fail)
+    console()?.list_tag_page(&caller, &repository, sort, after.as_deref(), before.as_deref()).await.map_err(fail)
 }
 
 #[server(prefix = "/console/fn", endpoint = "get_tag")]

@@ -703,6 +703,78 @@ impl Db {
             .map_err(internal("decode tag records"))
     }
 
+    /// Up to `limit` tags after (or, with `backwards`, before) the keyset position
+    /// `(value, name)` in `sort` order, with their images' sizes and platforms;
+    /// `None` starts at the beginning. Backward pages come back in reverse order.
+    pub async fn list_tag_page(
+        &self,
+        repository_id: i64,
+        sort: app::dto::TagSort,
+        from: Option<(i64, &str)>,
+        backwards: bool,
+        limit: i64,
+    ) -> Result<Vec<TagRecord>, Error> {
+        use app::dto::TagSort;
+        let key = match sort {
+            TagSort::Name => None,
+            TagSort::Pushed => Some("t.pushed_at"),
+            TagSort::Size => Some("COALESCE(m.image_size, 0)"),
+            TagSort::Pulls => Some("t.pulls"),
+        };
+        // Forward is `key DESC, name ASC` (`name ASC` alone by name); backward flips both.
+        let (before, after, down, up) = if backwards { (">", "<", "ASC", "DESC") } else { ("<", ">", "DESC", "ASC") };
+        let order = match key {
+            None => format!("t.name {up}"),
+            Some(key) => format!("{key} {down}, t.name {up}"),
+        };
+        let (condition, limit_at) = match (key, from) {
+            (_, None) => ("1 = 1".to_string(), "$2"),
+            (None, Some(_)) => (format!("t.name {after} $2"), "$3"),
+            (Some(key), Some(_)) => (format!("({key} {before} $2 OR ({key} = $2 AND t.name {after} $3))"), "$4"),
+        };
+        let sql = format!(
+            "SELECT t.name, t.manifest_digest, t.pushed_at, t.pulls, t.last_pulled_at,
+                    COALESCE(m.image_size, 0) AS image_size, m.platform
+             FROM tags t LEFT JOIN manifests m ON m.repository_id = t.repository_id AND m.digest = t.manifest_digest
+             WHERE t.repository_id = $1 AND ({condition})
+             ORDER BY {order} LIMIT {limit_at}"
+        );
+        let mut query = sqlx::query(&sql).bind(repository_id);
+        match (key, from) {
+            (_, None) => {}
+            (None, Some((_, name))) => query = query.bind(name),
+            (Some(_), Some((value, name))) => query = query.bind(value).bind(name),
+        }
+        let rows = query.bind(limit).fetch_all(&mut *self.read().await?).await.map_err(internal("list tag page"))?;
+        rows.iter()
+            .map(|row| {
+                Ok(TagRecord {
+                    name: row.try_get("name")?,
+                    digest: row.try_get("manifest_digest")?,
+                    pushed_at: row.try_get("pushed_at")?,
+                    pulls: row.try_get("pulls")?,
+                    last_pulled_at: row.try_get("last_pulled_at")?,
+                    size_bytes: row.try_get("image_size")?,
+                    platform: row.try_get("platform")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(internal("decode tag page"))
+    }
+
+    /// How many tags the repository has, and the most recently pushed one.
+    pub async fn tag_count_and_newest(&self, repository_id: i64) -> Result<(i64, Option<String>), Error> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM tags WHERE repository_id = $1) AS total,
+                    (SELECT name FROM tags WHERE repository_id = $1 ORDER BY pushed_at DESC, name LIMIT 1) AS newest",
+        )
+        .bind(repository_id)
+        .fetch_one(&mut *self.read().await?)
+        .await
+        .map_err(internal("count tags"))?;
+        Ok((row.try_get("total").map_err(internal("decode tag count"))?, row.try_get("newest").map_err(internal("decode tag count"))?))
+    }
+
     /// The stored image size of a manifest (0 when unknown).
     pub async fn manifest_image_size(&self, repository_id: i64, digest: &str) -> Result<i64, Error> {
         let row = sqlx::query("SELECT COALESCE(image_size, 0) AS size FROM manifests WHERE repository_id = $1 AND digest = $2")

@@ -58,6 +58,37 @@ impl Db {
             .map_err(internal("decode manifests"))
     }
 
+    /// The manifests whose subject is one of `subjects` (the referrers of a page of tags).
+    pub async fn referrers_of(&self, repository_id: i64, subjects: &[&str]) -> Result<Vec<ManifestSummaryRecord>, Error> {
+        if subjects.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = (0..subjects.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT digest, media_type, artifact_type, subject_digest, COALESCE(image_size, size) AS size_bytes, platform, pushed_at
+             FROM manifests WHERE repository_id = $1 AND subject_digest IN ({list}) ORDER BY pushed_at, digest"
+        );
+        let mut query = sqlx::query(&sql).bind(repository_id);
+        for subject in subjects {
+            query = query.bind(*subject);
+        }
+        let rows = query.fetch_all(&mut *self.read().await?).await.map_err(internal("list referrers"))?;
+        rows.iter()
+            .map(|row| {
+                Ok(ManifestSummaryRecord {
+                    digest: row.try_get("digest")?,
+                    media_type: row.try_get("media_type")?,
+                    artifact_type: row.try_get("artifact_type")?,
+                    subject_digest: row.try_get("subject_digest")?,
+                    size_bytes: row.try_get("size_bytes")?,
+                    platform: row.try_get("platform")?,
+                    pushed_at: row.try_get("pushed_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(internal("decode referrers"))
+    }
+
     /// The digests of a repository that a tag names or an index lists.
     pub async fn tagged_or_listed_digests(&self, repository_id: i64) -> Result<HashSet<String>, Error> {
         sqlx::query(

@@ -3,12 +3,13 @@
 use super::Services;
 use super::audit::Event;
 use super::distribution::RepositoryName;
+use crate::db::content::TagRecord;
 use crate::db::image_graph::ManifestSummaryRecord;
-use app::domain::names::bounded_text;
+use app::domain::names::{bounded_text, is_tag};
 use app::domain::policy::{self, Action, Caller};
 use app::domain::time::Timestamp;
 use app::domain::{Error, Resource};
-use app::dto::{DeletedTag, Referrer, RepositoryDetail, RepositoryPatch, RepositorySummary, TagSummary, UntaggedImage};
+use app::dto::{DeletedTag, Referrer, RepositoryDetail, RepositoryPatch, RepositorySummary, TagPage, TagSort, TagSummary, UntaggedImage};
 use std::collections::{HashMap, HashSet};
 
 /// The longest Markdown description a repository may have.
@@ -55,6 +56,57 @@ impl Services {
             });
         }
         Ok(tags)
+    }
+
+    /// One page of the repository's tags in `sort` order, after the `after` cursor or
+    /// before the `before` one (the first page with neither): a fixed number of
+    /// statements and at most `TAG_PAGE_SIZE` rows, however many tags there are.
+    pub async fn list_tag_page(
+        &self,
+        caller: &Caller,
+        name: &RepositoryName,
+        sort: TagSort,
+        after: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<TagPage, Error> {
+        let access = self.repository_access(caller, name, Action::Pull).await?;
+        let repository = access.repository()?;
+        let (from, backwards) = match (after, before) {
+            (Some(_), Some(_)) => return Err(Error::invalid("before", "give either after or before, not both")),
+            (Some(cursor), None) => (Some(parse_tag_cursor(sort, cursor)?), false),
+            (None, Some(cursor)) => (Some(parse_tag_cursor(sort, cursor)?), true),
+            (None, None) => (None, false),
+        };
+        let from_ref = from.as_ref().map(|(value, name)| (*value, name.as_str()));
+        let mut records = self.db.list_tag_page(repository.id, sort, from_ref, backwards, TAG_PAGE_SIZE + 1).await?;
+        let more = records.len() as i64 > TAG_PAGE_SIZE;
+        records.truncate(TAG_PAGE_SIZE as usize);
+        if backwards {
+            records.reverse();
+        }
+        let cursor_of = |t: &TagRecord| tag_cursor(sort, t);
+        let (next, previous) = if backwards {
+            (records.last().map(cursor_of), more.then(|| records.first().map(cursor_of)).flatten())
+        } else {
+            (more.then(|| records.last().map(cursor_of)).flatten(), from.is_some().then(|| records.first().map(cursor_of)).flatten())
+        };
+        let subjects: Vec<&str> = records.iter().map(|t| t.digest.as_str()).collect();
+        let referrers = referrers_by_subject(self.db.referrers_of(repository.id, &subjects).await?);
+        let tags = records
+            .into_iter()
+            .map(|t| TagSummary {
+                referrers: referrers.get(&t.digest).cloned().unwrap_or_default(),
+                name: t.name,
+                digest: t.digest,
+                size_bytes: t.size_bytes,
+                pushed_at: Timestamp(t.pushed_at),
+                pulls: t.pulls,
+                last_pulled_at: t.last_pulled_at.map(Timestamp),
+                platform: t.platform,
+            })
+            .collect();
+        let (total, newest) = self.db.tag_count_and_newest(repository.id).await?;
+        Ok(TagPage { tags, total, next, previous, newest })
     }
 
     /// Images no tag names, with their referrers; referrers themselves and the
@@ -206,6 +258,34 @@ impl Services {
     }
 }
 
+/// Tags a page of the repository page shows.
+pub const TAG_PAGE_SIZE: i64 = 50;
+
+/// Where a tag stands in `sort` order: its name, or the sort value and its name.
+fn tag_cursor(sort: TagSort, tag: &TagRecord) -> String {
+    match sort {
+        TagSort::Name => tag.name.clone(),
+        TagSort::Pushed => format!("{}:{}", tag.pushed_at, tag.name),
+        TagSort::Size => format!("{}:{}", tag.size_bytes, tag.name),
+        TagSort::Pulls => format!("{}:{}", tag.pulls, tag.name),
+    }
+}
+
+fn parse_tag_cursor(sort: TagSort, cursor: &str) -> Result<(i64, String), Error> {
+    let invalid = || Error::invalid("cursor", "not a position in this listing; start again from the first page");
+    let (value, name) = match sort {
+        TagSort::Name => (0, cursor),
+        _ => {
+            let (value, name) = cursor.split_once(':').ok_or_else(invalid)?;
+            (value.parse().map_err(|_| invalid())?, name)
+        }
+    };
+    if !is_tag(name) {
+        return Err(invalid());
+    }
+    Ok((value, name.to_string()))
+}
+
 /// Manifests that have a subject, grouped by it.
 fn referrers_by_subject(manifests: Vec<ManifestSummaryRecord>) -> HashMap<String, Vec<Referrer>> {
     let mut by_subject: HashMap<String, Vec<Referrer>> = HashMap::new();
@@ -289,5 +369,32 @@ impl Services {
         }
         tx.commit().await?;
         self.repository_detail(caller, name).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_cursors_round_trip_and_refuse_nonsense() {
+        let tag = TagRecord {
+            name: "v1.2".into(),
+            digest: "sha256:00".into(),
+            pushed_at: 1700,
+            pulls: 3,
+            last_pulled_at: None,
+            size_bytes: 42,
+            platform: None,
+        };
+        for sort in [TagSort::Name, TagSort::Pushed, TagSort::Size, TagSort::Pulls] {
+            let (_, name) = parse_tag_cursor(sort, &tag_cursor(sort, &tag)).unwrap();
+            assert_eq!(name, "v1.2");
+        }
+        assert_eq!(parse_tag_cursor(TagSort::Pushed, "1700:v1.2").unwrap(), (1700, "v1.2".to_string()));
+        for bad in ["", "v1", "x:v1", "1700:", "1700:bad tag", "1:../x"] {
+            assert!(parse_tag_cursor(TagSort::Pushed, bad).is_err(), "{bad}");
+        }
+        assert!(parse_tag_cursor(TagSort::Name, "no spaces allowed").is_err());
     }
 }

@@ -23,6 +23,7 @@ mod refused_changes;
 mod security;
 mod sessions;
 mod sign_in;
+mod tag_pages;
 mod tenancy;
 mod throttling;
 mod usage;
