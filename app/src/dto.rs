@@ -253,6 +253,30 @@ pub struct TagSummary {
     pub referrers: Vec<Referrer>,
 }
 
+/// The orders a workspace's registry list comes in (all but `Name` newest, largest
+/// or most recently pushed first; ties by name).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrySort {
+    #[default]
+    Name,
+    Created,
+    Size,
+    LastPush,
+}
+
+/// One page of a workspace's registries whose names contain the filter, found by
+/// keyset like `TagPage`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistryPage {
+    pub registries: Vec<RegistrySummary>,
+    /// Registries matching the filter, and in the whole workspace.
+    pub matching: i64,
+    pub total: i64,
+    pub next: Option<String>,
+    pub previous: Option<String>,
+}
+
 /// The orders the repository page lists tags in (all but `Name` newest, biggest or
 /// most pulled first; ties by name).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -31,7 +31,15 @@ pub trait Console: Send + Sync + 'static {
 
     async fn list_audit(&self, caller: &Caller, workspace: &str, page: i64, per_page: i64) -> Result<AuditPage, Error>;
 
-    async fn list_registries(&self, caller: &Caller, workspace: &str) -> Result<Vec<RegistrySummary>, Error>;
+    async fn list_registry_page(
+        &self,
+        caller: &Caller,
+        workspace: &str,
+        sort: RegistrySort,
+        filter: &str,
+        after: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<RegistryPage, Error>;
     async fn create_registry(&self, caller: &Caller, workspace: &str, new: NewRegistry) -> Result<Registry, Error>;
     async fn get_registry(&self, caller: &Caller, registry: &str) -> Result<Registry, Error>;
     async fn update_registry(&self, caller: &Caller, registry: &str, patch: RegistryPatch) -> Result<Registry, Error>;

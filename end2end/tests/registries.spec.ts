@@ -282,4 +282,12 @@ test('the registry list pages by 25 and the pager moves between pages', async ({
   await previous.click();
   await expect(pager).toContainText('Page 1 of 2');
   await expect(previous).toBeDisabled();
+
+  // The filter runs on the server as you type, and the field keeps its focus.
+  const filter = page.getByLabel('Filter registries by name');
+  await filter.pressSequentially('reg2');
+  await expect(pager).toContainText('Page 1 of 1 · 7 registries');
+  await expect(page.locator('tr[data-registry]')).toHaveCount(7);
+  await expect(filter).toBeFocused();
+  await expect(filter).toHaveValue('reg2');
 });

@@ -68,8 +68,16 @@ impl Console for Services {
     async fn list_audit(&self, caller: &Caller, workspace: &str, page: i64, per_page: i64) -> Result<AuditPage, Error> {
         Services::list_audit(self, caller, workspace, page, per_page).await
     }
-    async fn list_registries(&self, caller: &Caller, workspace: &str) -> Result<Vec<RegistrySummary>, Error> {
-        Services::list_registries(self, caller, workspace).await
+    async fn list_registry_page(
+        &self,
+        caller: &Caller,
+        workspace: &str,
+        sort: RegistrySort,
+        filter: &str,
+        after: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<RegistryPage, Error> {
+        Services::list_registry_page(self, caller, workspace, sort, filter, after, before).await
     }
     async fn create_registry(&self, caller: &Caller, workspace: &str, new: NewRegistry) -> Result<Registry, Error> {
         Services::create_registry(self, caller, workspace, new).await

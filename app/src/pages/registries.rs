@@ -3,21 +3,40 @@
 
 use crate::components::confirm_deletion::{ConfirmDeletion, DeleteSelectedButton};
 use crate::components::notice::{ErrorNotice, SuccessNotice};
-use crate::components::pager::Pager;
 use crate::components::shell::use_current_user;
 use crate::components::workspace::{WorkspaceHeader, may, use_workspace_name};
 use crate::domain::model::Visibility;
 use crate::domain::names::ResourceName;
 use crate::domain::policy::Action;
 use crate::domain::time::human_bytes;
-use crate::dto::RegistrySummary;
-use crate::server_fns::registries::{CreateRegistry, DeleteRegistries, list_registries};
+use crate::dto::{RegistryPage, RegistrySort};
+use crate::server_fns::registries::{CreateRegistry, DeleteRegistries, list_registry_page};
 use crate::server_fns::workspaces::get_workspace;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+/// Registries per page: the server's page size (`services::registries::REGISTRY_PAGE_SIZE`).
 const PAGE_SIZE: usize = 25;
+
+/// Which page of registries the list shows: the filter, the sort and the keyset
+/// cursor of the page (`None` for the first), kept above the table so typing in the
+/// filter never re-renders the input.
+#[derive(Clone, Copy)]
+struct RegistryPaging {
+    filter: RwSignal<String>,
+    sort: RwSignal<RegistrySort>,
+    cursor: RwSignal<Option<(Direction, String)>>,
+    /// Counts from 0, for "page n of m".
+    index: RwSignal<usize>,
+}
+
+impl RegistryPaging {
+    fn restart(&self) {
+        self.cursor.set(None);
+        self.index.set(0);
+    }
+}
 
 #[component]
 pub fn RegistriesPage() -> impl IntoView {
@@ -26,13 +45,29 @@ pub fn RegistriesPage() -> impl IntoView {
     let delete = ServerAction::<DeleteRegistries>::new();
     let user = use_current_user();
     let workspace = Resource::new(name.clone(), get_workspace);
+    let query = use_query_map();
+    let paging = RegistryPaging {
+        filter: RwSignal::new(query.read_untracked().get("q").unwrap_or_default()),
+        sort: RwSignal::new(RegistrySort::Name),
+        cursor: RwSignal::new(None),
+        index: RwSignal::new(0),
+    };
     let registries = Resource::new(
         {
             let name = name.clone();
-            move || (name(), create.version().get(), delete.version().get())
+            move || (name(), paging.filter.get(), paging.sort.get(), paging.cursor.get(), create.version().get(), delete.version().get())
         },
-        |(ws, _, _)| list_registries(ws),
+        |(ws, filter, sort, cursor, _, _)| {
+            let (after, before) = match cursor {
+                Some((Direction::Before, cursor)) => (None, Some(cursor)),
+                Some((Direction::After, cursor)) => (Some(cursor), None),
+                None => (None, None),
+            };
+            list_registry_page(ws, sort, filter, after, before)
+        },
     );
+    let selected = RwSignal::new(Vec::<String>::new());
+    let confirming = RwSignal::new(false);
     view! {
         <Title text="Registries" />
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -42,17 +77,36 @@ pub fn RegistriesPage() -> impl IntoView {
                     Ok(ws) => ws,
                     Err(error) => return view! { <ErrorNotice error /> }.into_any(),
                 };
-                let list = match registries.await {
-                    Ok(list) => list,
-                    Err(error) => return view! { <ErrorNotice error /> }.into_any(),
-                };
                 let manage = may(current.as_ref(), &ws, Action::CreateRegistry);
                 let workspace_name = ws.name.clone();
                 view! {
                     <WorkspaceHeader workspace=ws subtitle="Registries" />
                     <div class="columns">
                         <section class="card grow" aria-label="Registries">
-                            <RegistryTable registries=list manage delete />
+                            <RegistryToolbar paging selected confirming manage />
+                            <DeletedNotice delete />
+                            // Only the rows re-render as the filter, sort or page change.
+                            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                                {move || Suspend::new(async move {
+                                    match registries.await {
+                                        Ok(page) => view! { <RegistryRows page paging selected manage /> }.into_any(),
+                                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                                    }
+                                })}
+                            </Transition>
+                            <ConfirmDeletion
+                                open=confirming
+                                id="confirm-delete-registries"
+                                title="Delete registries?"
+                                intro="These registries, with every repository, tag and manifest in them, will be deleted:"
+                                note="Robot credentials of these registries stop working at once. This cannot be undone."
+                                items=selected
+                                noun="registries"
+                                on_confirm=Callback::new(move |names: Vec<String>| {
+                                    delete.dispatch(DeleteRegistries { names });
+                                    selected.set(Vec::new());
+                                })
+                            />
                         </section>
                         {manage.then(|| view! { <CreateRegistryForm workspace=workspace_name create /> })}
                     </div>
@@ -64,50 +118,14 @@ pub fn RegistriesPage() -> impl IntoView {
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum SortKey {
-    Name,
-    Created,
-    Size,
-    LastPush,
+enum Direction {
+    After,
+    Before,
 }
 
+/// Filter, sort and "Delete selected" above the registry table.
 #[component]
-fn RegistryTable(registries: Vec<RegistrySummary>, manage: bool, delete: ServerAction<DeleteRegistries>) -> impl IntoView {
-    let query = use_query_map();
-    let filter = RwSignal::new(query.read_untracked().get("q").unwrap_or_default());
-    let sort = RwSignal::new(SortKey::Name);
-    let page = RwSignal::new(0usize);
-    let selected = RwSignal::new(Vec::<String>::new());
-    let confirming = RwSignal::new(false);
-    let all = StoredValue::new(registries);
-
-    let visible = Memo::new(move |_| {
-        let needle = filter.get().to_lowercase();
-        let mut rows: Vec<RegistrySummary> =
-            all.get_value().into_iter().filter(|r| needle.is_empty() || r.name.contains(&needle)).collect();
-        match sort.get() {
-            SortKey::Name => rows.sort_by(|a, b| a.name.cmp(&b.name)),
-            SortKey::Created => rows.sort_by_key(|r| std::cmp::Reverse(r.created_at)),
-            SortKey::Size => rows.sort_by_key(|r| std::cmp::Reverse(r.size_bytes)),
-            SortKey::LastPush => rows.sort_by_key(|r| std::cmp::Reverse(r.last_push_at)),
-        }
-        rows
-    });
-    let pages = move || visible.with(|rows| rows.len().div_ceil(PAGE_SIZE).max(1));
-    let page_rows = move || {
-        let start = page.get().min(pages() - 1) * PAGE_SIZE;
-        visible.with(|rows| rows.iter().skip(start).take(PAGE_SIZE).cloned().collect::<Vec<_>>())
-    };
-    let toggle = move |name: String| {
-        selected.update(|s| {
-            if let Some(i) = s.iter().position(|n| *n == name) {
-                s.remove(i);
-            } else {
-                s.push(name);
-            }
-        })
-    };
-
+fn RegistryToolbar(paging: RegistryPaging, selected: RwSignal<Vec<String>>, confirming: RwSignal<bool>, manage: bool) -> impl IntoView {
     view! {
         <div class="toolbar">
             <label class="visually-hidden" for="registry-filter">"Filter registries by name"</label>
@@ -115,21 +133,22 @@ fn RegistryTable(registries: Vec<RegistrySummary>, manage: bool, delete: ServerA
                 id="registry-filter"
                 type="search"
                 placeholder="Filter by name"
-                prop:value=move || filter.get()
+                prop:value=move || paging.filter.get()
                 on:input=move |ev| {
-                    filter.set(event_target_value(&ev));
-                    page.set(0);
+                    paging.restart();
+                    paging.filter.set(event_target_value(&ev));
                 }
             />
             <label for="registry-sort">"Sort by"</label>
             <select
                 id="registry-sort"
                 on:change=move |ev| {
-                    sort.set(match event_target_value(&ev).as_str() {
-                        "created" => SortKey::Created,
-                        "size" => SortKey::Size,
-                        "last_push" => SortKey::LastPush,
-                        _ => SortKey::Name,
+                    paging.restart();
+                    paging.sort.set(match event_target_value(&ev).as_str() {
+                        "created" => RegistrySort::Created,
+                        "size" => RegistrySort::Size,
+                        "last_push" => RegistrySort::LastPush,
+                        _ => RegistrySort::Name,
                     })
                 }
             >
@@ -149,18 +168,38 @@ fn RegistryTable(registries: Vec<RegistrySummary>, manage: bool, delete: ServerA
                     }
                 })}
         </div>
-        {move || {
-            delete
-                .value()
-                .get()
-                .map(|result| match result {
-                    Ok(reports) => {
-                        let names: Vec<String> = reports.iter().map(|r| r.registry.clone()).collect();
-                        view! { <SuccessNotice message=format!("Deleted {}.", names.join(", ")) /> }.into_any()
-                    }
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                })
-        }}
+    }
+}
+
+#[component]
+fn DeletedNotice(delete: ServerAction<DeleteRegistries>) -> impl IntoView {
+    move || {
+        delete.value().get().map(|result| match result {
+            Ok(reports) => {
+                let names: Vec<String> = reports.iter().map(|r| r.registry.clone()).collect();
+                view! { <SuccessNotice message=format!("Deleted {}.", names.join(", ")) /> }.into_any()
+            }
+            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+        })
+    }
+}
+
+/// One page of registries, with the pager under it.
+#[component]
+fn RegistryRows(page: RegistryPage, paging: RegistryPaging, selected: RwSignal<Vec<String>>, manage: bool) -> impl IntoView {
+    let RegistryPage { registries, matching, total, next, previous } = page;
+    let pages = (matching.max(1) as usize).div_ceil(PAGE_SIZE);
+    let toggle = move |name: String| {
+        selected.update(|s| {
+            if let Some(i) = s.iter().position(|n| *n == name) {
+                s.remove(i);
+            } else {
+                s.push(name);
+            }
+        })
+    };
+    let empty = registries.is_empty();
+    view! {
         <div class="table-wrap">
             <table class="table" data-testid="registry-table">
                 <thead>
@@ -176,78 +215,86 @@ fn RegistryTable(registries: Vec<RegistrySummary>, manage: bool, delete: ServerA
                     </tr>
                 </thead>
                 <tbody>
-                    {move || {
-                        page_rows()
-                            .into_iter()
-                            .map(|r| {
-                                let name = r.name.clone();
-                                let checkbox_name = r.name.clone();
-                                let checked_name = r.name.clone();
-                                view! {
-                                    <tr data-registry=r.name.clone()>
-                                        {manage
-                                            .then(move || {
-                                                view! {
-                                                    <td>
-                                                        <input
-                                                            type="checkbox"
-                                                            aria-label=format!("Select {checkbox_name}")
-                                                            prop:checked=move || selected.with(|s| s.contains(&checked_name))
-                                                            on:change=move |_| toggle(checkbox_name.clone())
-                                                        />
-                                                    </td>
-                                                }
-                                            })}
-                                        <td>
-                                            <a href=format!("/r/{name}")>
-                                                <strong>{name.clone()}</strong>
-                                            </a>
-                                        </td>
-                                        <td>
-                                            <VisibilityBadge visibility=r.visibility />
-                                        </td>
-                                        <td>{r.repositories}</td>
-                                        <td>{r.tags}</td>
-                                        <td>{human_bytes(r.size_bytes)}</td>
-                                        <td>{r.last_push_at.map(|t| t.to_string()).unwrap_or_else(|| "Never".to_string())}</td>
-                                        <td>{r.created_at.to_string()}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()
-                    }}
+                    {registries
+                        .into_iter()
+                        .map(|r| {
+                            let name = r.name.clone();
+                            let checkbox_name = r.name.clone();
+                            let checked_name = r.name.clone();
+                            view! {
+                                <tr data-registry=r.name.clone()>
+                                    {manage
+                                        .then(move || {
+                                            view! {
+                                                <td>
+                                                    <input
+                                                        type="checkbox"
+                                                        aria-label=format!("Select {checkbox_name}")
+                                                        prop:checked=move || selected.with(|s| s.contains(&checked_name))
+                                                        on:change=move |_| toggle(checkbox_name.clone())
+                                                    />
+                                                </td>
+                                            }
+                                        })}
+                                    <td>
+                                        <a href=format!("/r/{name}")>
+                                            <strong>{name.clone()}</strong>
+                                        </a>
+                                    </td>
+                                    <td>
+                                        <VisibilityBadge visibility=r.visibility />
+                                    </td>
+                                    <td>{r.repositories}</td>
+                                    <td>{r.tags}</td>
+                                    <td>{human_bytes(r.size_bytes)}</td>
+                                    <td>{r.last_push_at.map(|t| t.to_string()).unwrap_or_else(|| "Never".to_string())}</td>
+                                    <td>{r.created_at.to_string()}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
                 </tbody>
             </table>
         </div>
-        {move || {
-            visible
-                .with(Vec::is_empty)
-                .then(|| {
-                    view! {
-                        <p class="empty-row muted">
-                            {if all.with_value(Vec::is_empty) {
-                                "No registries yet. Create one to push your first image."
-                            } else {
-                                "No registry matches the filter."
-                            }}
-                        </p>
+        {empty
+            .then(|| {
+                view! {
+                    <p class="empty-row muted">
+                        {if total == 0 { "No registries yet. Create one to push your first image." } else { "No registry matches the filter." }}
+                    </p>
+                }
+            })}
+        <nav class="pager" aria-label="Pages">
+            <button
+                type="button"
+                class="button small"
+                disabled=previous.is_none()
+                on:click=move |_| {
+                    if let Some(cursor) = previous.clone() {
+                        paging.index.update(|i| *i = i.saturating_sub(1));
+                        paging.cursor.set(Some((Direction::Before, cursor)));
                     }
-                })
-        }}
-        <Pager page=page pages=Signal::derive(pages) detail=Signal::derive(move || format!(" · {} registries", visible.with(Vec::len))) />
-        <ConfirmDeletion
-            open=confirming
-            id="confirm-delete-registries"
-            title="Delete registries?"
-            intro="These registries, with every repository, tag and manifest in them, will be deleted:"
-            note="Robot credentials of these registries stop working at once. This cannot be undone."
-            items=selected
-            noun="registries"
-            on_confirm=Callback::new(move |names: Vec<String>| {
-                delete.dispatch(DeleteRegistries { names });
-                selected.set(Vec::new());
-            })
-        />
+                }
+            >
+                "← Previous"
+            </button>
+            <span class="muted small">
+                {move || format!("Page {} of {pages} · {matching} registries", (paging.index.get() + 1).min(pages))}
+            </span>
+            <button
+                type="button"
+                class="button small"
+                disabled=next.is_none()
+                on:click=move |_| {
+                    if let Some(cursor) = next.clone() {
+                        paging.index.update(|i| *i += 1);
+                        paging.cursor.set(Some((Direction::After, cursor)));
+                    }
+                }
+            >
+                "Next →"
+            </button>
+        </nav>
     }
 }
 

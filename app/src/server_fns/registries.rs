@@ -1,13 +1,20 @@
 use crate::domain::model::{Id, RobotPermission, Visibility};
-use crate::dto::{DestroyReport, Registry, RegistrySummary, RepositorySummary, Robot, RobotSecret, TokenSecret};
+use crate::dto::{DestroyReport, Registry, RegistryPage, RegistrySort, RepositorySummary, Robot, RobotSecret, TokenSecret};
 use crate::error::ConsoleError;
 use leptos::prelude::*;
 
-#[server(prefix = "/console/fn", endpoint = "list_registries")]
-pub async fn list_registries(workspace: String) -> Result<Vec<RegistrySummary>, ConsoleError> {
+/// A page of the workspace's registries (see `RegistryPage`).
+#[server(prefix = "/console/fn", endpoint = "list_registry_page")]
+pub async fn list_registry_page(
+    workspace: String,
+    sort: RegistrySort,
+    filter: String,
+    after: Option<String>,
+    before: Option<String>,
+) -> Result<RegistryPage, ConsoleError> {
     use super::ssr::*;
     let caller = caller().await?;
-    console()?.list_registries(&caller, &workspace).await.map_err(fail)
+    console()?.list_registry_page(&caller, &workspace, sort, &filter, after.as_deref(), before.as_deref()).await.map_err(fail)
 }
 
 #[server(prefix = "/console/fn", endpoint = "create_registry")]

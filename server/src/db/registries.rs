@@ -169,34 +169,90 @@ impl Db {
     /// Every registry of the workspace with its usage (repositories, tags, distinct
     /// blob bytes, last push): one statement, however many registries there are.
     pub async fn list_registries(&self, workspace_id: i64) -> Result<Vec<(RegistryRecord, RegistryUsage)>, Error> {
-        let rows = sqlx::query(
-            "SELECT r.id, r.workspace_id, w.name AS workspace, r.name, r.visibility, r.description, r.created_at, r.quota_bytes,
-                    (SELECT COUNT(*) FROM repositories rp WHERE rp.registry_id = r.id) AS repository_count,
-                    (SELECT COUNT(*) FROM tags t JOIN repositories rp ON rp.id = t.repository_id WHERE rp.registry_id = r.id) AS tag_count,
-                    (SELECT COALESCE(SUM(b.size), 0) FROM blobs b WHERE b.digest IN (
-                        SELECT mr.child_digest FROM manifest_references mr JOIN repositories rp ON rp.id = mr.repository_id
-                        WHERE rp.registry_id = r.id AND mr.kind = 'blob')) AS size_bytes,
-                    (SELECT MAX(rp.last_push_at) FROM repositories rp WHERE rp.registry_id = r.id) AS last_push_at
-             FROM registries r JOIN workspaces w ON w.id = r.workspace_id
-             WHERE r.workspace_id = $1 ORDER BY r.name",
+        let rows = sqlx::query(&format!("{REGISTRIES_WITH_USAGE} ORDER BY r.name"))
+            .bind(workspace_id)
+            .fetch_all(&mut *self.read().await?)
+            .await
+            .map_err(internal("list registries"))?;
+        decode_with_usage(&rows)
+    }
+
+    /// Up to `limit` of the workspace's registries whose names contain `filter`, after
+    /// (or, with `backwards`, before) the keyset position `(value, name)` in `sort`
+    /// order; `None` starts at the beginning. Backward pages come back reversed.
+    pub async fn list_registry_page(
+        &self,
+        workspace_id: i64,
+        sort: app::dto::RegistrySort,
+        filter: &str,
+        from: Option<(i64, &str)>,
+        backwards: bool,
+        limit: i64,
+    ) -> Result<Vec<(RegistryRecord, RegistryUsage)>, Error> {
+        use app::dto::RegistrySort;
+        let key = match sort {
+            RegistrySort::Name => None,
+            RegistrySort::Created => Some("x.created_at"),
+            RegistrySort::Size => Some("x.size_bytes"),
+            RegistrySort::LastPush => Some("COALESCE(x.last_push_at, 0)"),
+        };
+        let (before, after, down, up) = if backwards { (">", "<", "ASC", "DESC") } else { ("<", ">", "DESC", "ASC") };
+        let order = match key {
+            None => format!("x.name {up}"),
+            Some(key) => format!("{key} {down}, x.name {up}"),
+        };
+        let (condition, limit_at) = match (key, from) {
+            (_, None) => ("1 = 1".to_string(), "$3"),
+            (None, Some(_)) => (format!("x.name {after} $3"), "$4"),
+            (Some(key), Some(_)) => (format!("({key} {before} $3 OR ({key} = $3 AND x.name {after} $4))"), "$5"),
+        };
+        let sql = format!(
+            "SELECT * FROM ({REGISTRIES_WITH_USAGE} AND r.name LIKE $2 ESCAPE '\\') x WHERE {condition} ORDER BY {order} LIMIT {limit_at}"
+        );
+        let mut query = sqlx::query(&sql).bind(workspace_id).bind(like_pattern(filter));
+        match (key, from) {
+            (_, None) => {}
+            (None, Some((_, name))) => query = query.bind(name),
+            (Some(_), Some((value, name))) => query = query.bind(value).bind(name),
+        }
+        let rows = query.bind(limit).fetch_all(&mut *self.read().await?).await.map_err(internal("list registry page"))?;
+        decode_with_usage(&rows)
+    }
+
+    /// (registries whose names contain `filter`, all registries) of the workspace.
+    pub async fn count_registries_matching(&self, workspace_id: i64, filter: &str) -> Result<(i64, i64), Error> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM registries WHERE workspace_id = $1 AND name LIKE $2 ESCAPE '\\') AS matching,
+                    (SELECT COUNT(*) FROM registries WHERE workspace_id = $1) AS total",
         )
         .bind(workspace_id)
-        .fetch_all(&mut *self.read().await?)
+        .bind(like_pattern(filter))
+        .fetch_one(&mut *self.read().await?)
         .await
-        .map_err(internal("list registries"))?;
-        rows.iter()
-            .map(|row| {
-                let usage = RegistryUsage {
-                    repositories: row.try_get("repository_count")?,
-                    tags: row.try_get("tag_count")?,
-                    size_bytes: row.try_get("size_bytes")?,
-                    last_push_at: row.try_get("last_push_at")?,
-                };
-                Ok((registry(row)?, usage))
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()
-            .map_err(internal("decode registries"))
+        .map_err(internal("count registries"))?;
+        Ok((row.try_get("matching").map_err(internal("count registries"))?, row.try_get("total").map_err(internal("count registries"))?))
     }
+}
+
+/// A LIKE pattern matching names that contain `text` (its `%`, `_` and `\` literal).
+fn like_pattern(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn decode_with_usage(rows: &[AnyRow]) -> Result<Vec<(RegistryRecord, RegistryUsage)>, Error> {
+    rows.iter()
+        .map(|row| {
+            let usage = RegistryUsage {
+                repositories: row.try_get("repository_count")?,
+                tags: row.try_get("tag_count")?,
+                size_bytes: row.try_get("size_bytes")?,
+                last_push_at: row.try_get("last_push_at")?,
+            };
+            Ok((registry(row)?, usage))
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map_err(internal("decode registries"))
 }
 
 impl Db {
@@ -215,6 +271,19 @@ impl Db {
 }
 
 impl Db {}
+
+/// Registries with their usage (repositories, tags, distinct blob bytes, last push),
+/// one row each, filtered by workspace (`$1`); callers add conditions and an order.
+const REGISTRIES_WITH_USAGE: &str =
+    "SELECT r.id, r.workspace_id, w.name AS workspace, r.name, r.visibility, r.description, r.created_at, r.quota_bytes,
+            (SELECT COUNT(*) FROM repositories rp WHERE rp.registry_id = r.id) AS repository_count,
+            (SELECT COUNT(*) FROM tags t JOIN repositories rp ON rp.id = t.repository_id WHERE rp.registry_id = r.id) AS tag_count,
+            (SELECT COALESCE(SUM(b.size), 0) FROM blobs b WHERE b.digest IN (
+                SELECT mr.child_digest FROM manifest_references mr JOIN repositories rp ON rp.id = mr.repository_id
+                WHERE rp.registry_id = r.id AND mr.kind = 'blob')) AS size_bytes,
+            (SELECT MAX(rp.last_push_at) FROM repositories rp WHERE rp.registry_id = r.id) AS last_push_at
+     FROM registries r JOIN workspaces w ON w.id = r.workspace_id
+     WHERE r.workspace_id = $1";
 
 /// What a registry holds.
 #[derive(Debug, Clone, Copy)]

@@ -9,7 +9,7 @@ use app::domain::Error;
 use app::domain::names::{ResourceName, bounded_text};
 use app::domain::policy::{self, Action, Caller};
 use app::domain::time::Timestamp;
-use app::dto::{DestroyReport, NewRegistry, Registry, RegistryPatch, RegistrySummary};
+use app::dto::{DestroyReport, NewRegistry, Registry, RegistryPage, RegistryPatch, RegistrySort, RegistrySummary};
 
 pub const MAX_DESCRIPTION: usize = 1000;
 
@@ -25,6 +25,45 @@ impl Services {
         let (workspace, target) = self.workspace_target(caller, workspace).await?;
         policy::require(&caller.principal, Action::ViewWorkspace, target)?;
         Ok(self.db.list_registries(workspace.id).await?.into_iter().map(|(registry, usage)| summarize(registry, usage)).collect())
+    }
+
+    /// One page of the workspace's registries whose names contain `filter`, in
+    /// `sort` order, after the `after` cursor or before the `before` one: a fixed
+    /// number of statements and at most `REGISTRY_PAGE_SIZE` rows.
+    pub async fn list_registry_page(
+        &self,
+        caller: &Caller,
+        workspace: &str,
+        sort: RegistrySort,
+        filter: &str,
+        after: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<RegistryPage, Error> {
+        let (workspace, target) = self.workspace_target(caller, workspace).await?;
+        policy::require(&caller.principal, Action::ViewWorkspace, target)?;
+        let filter = filter.trim().to_ascii_lowercase();
+        let (from, backwards) = match (after, before) {
+            (Some(_), Some(_)) => return Err(Error::invalid("before", "give either after or before, not both")),
+            (Some(cursor), None) => (Some(parse_registry_cursor(sort, cursor)?), false),
+            (None, Some(cursor)) => (Some(parse_registry_cursor(sort, cursor)?), true),
+            (None, None) => (None, false),
+        };
+        let from_ref = from.as_ref().map(|(value, name)| (*value, name.as_str()));
+        let mut rows = self.db.list_registry_page(workspace.id, sort, &filter, from_ref, backwards, REGISTRY_PAGE_SIZE + 1).await?;
+        let more = rows.len() as i64 > REGISTRY_PAGE_SIZE;
+        rows.truncate(REGISTRY_PAGE_SIZE as usize);
+        if backwards {
+            rows.reverse();
+        }
+        let cursor_of = |(registry, usage): &(RegistryRecord, RegistryUsage)| registry_cursor(sort, registry, usage);
+        let (next, previous) = if backwards {
+            (rows.last().map(cursor_of), more.then(|| rows.first().map(cursor_of)).flatten())
+        } else {
+            (more.then(|| rows.last().map(cursor_of)).flatten(), from.is_some().then(|| rows.first().map(cursor_of)).flatten())
+        };
+        let (matching, total) = self.db.count_registries_matching(workspace.id, &filter).await?;
+        let registries = rows.into_iter().map(|(registry, usage)| summarize(registry, usage)).collect();
+        Ok(RegistryPage { registries, matching, total, next, previous })
     }
 
     pub async fn create_registry(&self, caller: &Caller, workspace: &str, new: NewRegistry) -> Result<Registry, Error> {
@@ -174,6 +213,32 @@ impl Services {
             .collect();
         Ok(app::dto::WorkspaceUsage { size_bytes: registries.iter().map(|r| r.size_bytes).sum(), registries })
     }
+}
+
+/// Registries a page of the registry list shows.
+pub const REGISTRY_PAGE_SIZE: i64 = 25;
+
+/// Where a registry stands in `sort` order: its name, or the sort value and its name.
+fn registry_cursor(sort: RegistrySort, registry: &RegistryRecord, usage: &RegistryUsage) -> String {
+    match sort {
+        RegistrySort::Name => registry.name.clone(),
+        RegistrySort::Created => format!("{}:{}", registry.created_at, registry.name),
+        RegistrySort::Size => format!("{}:{}", usage.size_bytes, registry.name),
+        RegistrySort::LastPush => format!("{}:{}", usage.last_push_at.unwrap_or(0), registry.name),
+    }
+}
+
+fn parse_registry_cursor(sort: RegistrySort, cursor: &str) -> Result<(i64, String), Error> {
+    let invalid = || Error::invalid("cursor", "not a position in this listing; start again from the first page");
+    let (value, name) = match sort {
+        RegistrySort::Name => (0, cursor),
+        _ => {
+            let (value, name) = cursor.split_once(':').ok_or_else(invalid)?;
+            (value.parse().map_err(|_| invalid())?, name)
+        }
+    };
+    let name = ResourceName::parse("cursor", name).map_err(|_| invalid())?;
+    Ok((value, name.as_str().to_string()))
 }
 
 fn summarize(registry: RegistryRecord, usage: RegistryUsage) -> RegistrySummary {
