@@ -27,7 +27,11 @@ async fn statements(berth: &TestBerth, client: &reqwest::Client, path: &str) -> 
     for _ in 0..3 {
         let before = berth.output().lines().count();
         let response = client.get(berth.url(path)).basic_auth("admin", Some(ADMIN_PASSWORD)).send().await.unwrap();
-        assert_eq!(response.status(), 200, "{path}");
+        let status = response.status();
+        if status != 200 {
+            let errors: Vec<String> = berth.output().lines().filter(|l| l.contains("ERROR") || l.contains("WARN")).map(str::to_string).collect();
+            panic!("{path}: {status}\n{}", errors.join("\n"));
+        }
         let marker = format!("path={path} ");
         let mut lines = Vec::new();
         for _ in 0..100 {
