@@ -580,6 +580,29 @@ async fn missing_references(
     Ok(digests.iter().find(|d| !held.contains(*d)).cloned())
 }
 
+/// Tags with their images' sizes and platforms (`TagRecord`); callers add the
+/// conditions and the order.
+const TAG_RECORDS: &str = "SELECT t.name, t.manifest_digest, t.pushed_at, t.pulls, t.last_pulled_at,
+                                  COALESCE(m.image_size, 0) AS image_size, m.platform
+                           FROM tags t LEFT JOIN manifests m ON m.repository_id = t.repository_id AND m.digest = t.manifest_digest";
+
+fn tag_records(rows: &[AnyRow]) -> Result<Vec<TagRecord>, Error> {
+    rows.iter()
+        .map(|row| {
+            Ok(TagRecord {
+                name: row.try_get("name")?,
+                digest: row.try_get("manifest_digest")?,
+                pushed_at: row.try_get("pushed_at")?,
+                pulls: row.try_get("pulls")?,
+                last_pulled_at: row.try_get("last_pulled_at")?,
+                size_bytes: row.try_get("image_size")?,
+                platform: row.try_get("platform")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map_err(internal("decode tag records"))
+}
+
 /// A repository with the numbers the console and the API list.
 #[derive(Debug, Clone)]
 pub struct RepositoryUsage {
@@ -677,30 +700,12 @@ impl Db {
 
     /// Every tag with its image's size and platform, in one query.
     pub async fn list_tag_records(&self, repository_id: i64) -> Result<Vec<TagRecord>, Error> {
-        let rows = sqlx::query(
-            "SELECT t.name, t.manifest_digest, t.pushed_at, t.pulls, t.last_pulled_at,
-                    COALESCE(m.image_size, 0) AS image_size, m.platform
-             FROM tags t LEFT JOIN manifests m ON m.repository_id = t.repository_id AND m.digest = t.manifest_digest
-             WHERE t.repository_id = $1 ORDER BY t.name",
-        )
-        .bind(repository_id)
-        .fetch_all(&mut *self.read().await?)
-        .await
-        .map_err(internal("list tag records"))?;
-        rows.iter()
-            .map(|row| {
-                Ok(TagRecord {
-                    name: row.try_get("name")?,
-                    digest: row.try_get("manifest_digest")?,
-                    pushed_at: row.try_get("pushed_at")?,
-                    pulls: row.try_get("pulls")?,
-                    last_pulled_at: row.try_get("last_pulled_at")?,
-                    size_bytes: row.try_get("image_size")?,
-                    platform: row.try_get("platform")?,
-                })
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()
-            .map_err(internal("decode tag records"))
+        let rows = sqlx::query(&format!("{TAG_RECORDS} WHERE t.repository_id = $1 ORDER BY t.name"))
+            .bind(repository_id)
+            .fetch_all(&mut *self.read().await?)
+            .await
+            .map_err(internal("list tag records"))?;
+        tag_records(&rows)
     }
 
     /// Up to `limit` tags after (or, with `backwards`, before) the keyset position
@@ -732,13 +737,7 @@ impl Db {
             (None, Some(_)) => (format!("t.name {after} $2"), "$3"),
             (Some(key), Some(_)) => (format!("({key} {before} $2 OR ({key} = $2 AND t.name {after} $3))"), "$4"),
         };
-        let sql = format!(
-            "SELECT t.name, t.manifest_digest, t.pushed_at, t.pulls, t.last_pulled_at,
-                    COALESCE(m.image_size, 0) AS image_size, m.platform
-             FROM tags t LEFT JOIN manifests m ON m.repository_id = t.repository_id AND m.digest = t.manifest_digest
-             WHERE t.repository_id = $1 AND ({condition})
-             ORDER BY {order} LIMIT {limit_at}"
-        );
+        let sql = format!("{TAG_RECORDS} WHERE t.repository_id = $1 AND ({condition}) ORDER BY {order} LIMIT {limit_at}");
         let mut query = sqlx::query(&sql).bind(repository_id);
         match (key, from) {
             (_, None) => {}
@@ -746,20 +745,7 @@ impl Db {
             (Some(_), Some((value, name))) => query = query.bind(value).bind(name),
         }
         let rows = query.bind(limit).fetch_all(&mut *self.read().await?).await.map_err(internal("list tag page"))?;
-        rows.iter()
-            .map(|row| {
-                Ok(TagRecord {
-                    name: row.try_get("name")?,
-                    digest: row.try_get("manifest_digest")?,
-                    pushed_at: row.try_get("pushed_at")?,
-                    pulls: row.try_get("pulls")?,
-                    last_pulled_at: row.try_get("last_pulled_at")?,
-                    size_bytes: row.try_get("image_size")?,
-                    platform: row.try_get("platform")?,
-                })
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()
-            .map_err(internal("decode tag page"))
+        tag_records(&rows)
     }
 
     /// How many tags the repository has, and the most recently pushed one.

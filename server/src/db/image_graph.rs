@@ -31,31 +31,34 @@ pub struct ManifestSummaryRecord {
     pub pushed_at: i64,
 }
 
+const MANIFEST_SUMMARIES: &str = "SELECT digest, media_type, artifact_type, subject_digest, COALESCE(image_size, size) AS size_bytes, platform, pushed_at FROM manifests";
+
+fn manifest_summaries(rows: &[sqlx::any::AnyRow]) -> Result<Vec<ManifestSummaryRecord>, Error> {
+    rows.iter()
+        .map(|row| {
+            Ok(ManifestSummaryRecord {
+                digest: row.try_get("digest")?,
+                media_type: row.try_get("media_type")?,
+                artifact_type: row.try_get("artifact_type")?,
+                subject_digest: row.try_get("subject_digest")?,
+                size_bytes: row.try_get("size_bytes")?,
+                platform: row.try_get("platform")?,
+                pushed_at: row.try_get("pushed_at")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(internal("decode manifests"))
+}
+
 impl Db {
     /// Every manifest of a repository, in push order.
     pub async fn manifest_summaries(&self, repository_id: i64) -> Result<Vec<ManifestSummaryRecord>, Error> {
-        let rows = sqlx::query(
-            "SELECT digest, media_type, artifact_type, subject_digest, COALESCE(image_size, size) AS size_bytes, platform, pushed_at
-             FROM manifests WHERE repository_id = $1 ORDER BY pushed_at, digest",
-        )
-        .bind(repository_id)
-        .fetch_all(&mut *self.read().await?)
-        .await
-        .map_err(internal("list manifests"))?;
-        rows.iter()
-            .map(|row| {
-                Ok(ManifestSummaryRecord {
-                    digest: row.try_get("digest")?,
-                    media_type: row.try_get("media_type")?,
-                    artifact_type: row.try_get("artifact_type")?,
-                    subject_digest: row.try_get("subject_digest")?,
-                    size_bytes: row.try_get("size_bytes")?,
-                    platform: row.try_get("platform")?,
-                    pushed_at: row.try_get("pushed_at")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(internal("decode manifests"))
+        let rows = sqlx::query(&format!("{MANIFEST_SUMMARIES} WHERE repository_id = $1 ORDER BY pushed_at, digest"))
+            .bind(repository_id)
+            .fetch_all(&mut *self.read().await?)
+            .await
+            .map_err(internal("list manifests"))?;
+        manifest_summaries(&rows)
     }
 
     /// The manifests whose subject is one of `subjects` (the referrers of a page of tags).
@@ -64,29 +67,13 @@ impl Db {
             return Ok(Vec::new());
         }
         let list = (0..subjects.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
-        let sql = format!(
-            "SELECT digest, media_type, artifact_type, subject_digest, COALESCE(image_size, size) AS size_bytes, platform, pushed_at
-             FROM manifests WHERE repository_id = $1 AND subject_digest IN ({list}) ORDER BY pushed_at, digest"
-        );
+        let sql = format!("{MANIFEST_SUMMARIES} WHERE repository_id = $1 AND subject_digest IN ({list}) ORDER BY pushed_at, digest");
         let mut query = sqlx::query(&sql).bind(repository_id);
         for subject in subjects {
             query = query.bind(*subject);
         }
         let rows = query.fetch_all(&mut *self.read().await?).await.map_err(internal("list referrers"))?;
-        rows.iter()
-            .map(|row| {
-                Ok(ManifestSummaryRecord {
-                    digest: row.try_get("digest")?,
-                    media_type: row.try_get("media_type")?,
-                    artifact_type: row.try_get("artifact_type")?,
-                    subject_digest: row.try_get("subject_digest")?,
-                    size_bytes: row.try_get("size_bytes")?,
-                    platform: row.try_get("platform")?,
-                    pushed_at: row.try_get("pushed_at")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(internal("decode referrers"))
+        manifest_summaries(&rows)
     }
 
     /// The digests of a repository that a tag names or an index lists.

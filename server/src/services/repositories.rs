@@ -41,20 +41,7 @@ impl Services {
         let repository = access.repository()?;
         let referrers = referrers_by_subject(self.db.manifest_summaries(repository.id).await?);
         let records = self.db.list_tag_records(repository.id).await?;
-        let mut tags = Vec::with_capacity(records.len());
-        for t in records {
-            let referrers = referrers.get(&t.digest).cloned().unwrap_or_default();
-            tags.push(TagSummary {
-                name: t.name,
-                digest: t.digest,
-                size_bytes: t.size_bytes,
-                pushed_at: Timestamp(t.pushed_at),
-                pulls: t.pulls,
-                last_pulled_at: t.last_pulled_at.map(Timestamp),
-                platform: t.platform,
-                referrers,
-            });
-        }
+        let tags = records.into_iter().map(|t| tag_summary(t, &referrers)).collect();
         Ok(tags)
     }
 
@@ -92,19 +79,7 @@ impl Services {
         };
         let subjects: Vec<&str> = records.iter().map(|t| t.digest.as_str()).collect();
         let referrers = referrers_by_subject(self.db.referrers_of(repository.id, &subjects).await?);
-        let tags = records
-            .into_iter()
-            .map(|t| TagSummary {
-                referrers: referrers.get(&t.digest).cloned().unwrap_or_default(),
-                name: t.name,
-                digest: t.digest,
-                size_bytes: t.size_bytes,
-                pushed_at: Timestamp(t.pushed_at),
-                pulls: t.pulls,
-                last_pulled_at: t.last_pulled_at.map(Timestamp),
-                platform: t.platform,
-            })
-            .collect();
+        let tags = records.into_iter().map(|t| tag_summary(t, &referrers)).collect();
         let (total, newest) = self.db.tag_count_and_newest(repository.id).await?;
         Ok(TagPage { tags, total, next, previous, newest })
     }
@@ -284,6 +259,20 @@ fn parse_tag_cursor(sort: TagSort, cursor: &str) -> Result<(i64, String), Error>
         return Err(invalid());
     }
     Ok((value, name.to_string()))
+}
+
+/// A tag as lists show it, with the referrers of its image.
+fn tag_summary(t: TagRecord, referrers: &HashMap<String, Vec<Referrer>>) -> TagSummary {
+    TagSummary {
+        referrers: referrers.get(&t.digest).cloned().unwrap_or_default(),
+        name: t.name,
+        digest: t.digest,
+        size_bytes: t.size_bytes,
+        pushed_at: Timestamp(t.pushed_at),
+        pulls: t.pulls,
+        last_pulled_at: t.last_pulled_at.map(Timestamp),
+        platform: t.platform,
+    }
 }
 
 /// Manifests that have a subject, grouped by it.
