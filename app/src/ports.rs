@@ -12,12 +12,12 @@ use std::sync::Arc;
 
 #[async_trait::async_trait]
 pub trait Console: Send + Sync + 'static {
-    async fn me(&self, caller: &Caller) -> Result<Me, Error>;
+    async fn get_me(&self, caller: &Caller) -> Result<Me, Error>;
 
     async fn list_users(&self, caller: &Caller) -> Result<Vec<UserRow>, Error>;
     async fn create_user(&self, caller: &Caller, new_user: NewUser) -> Result<UserRow, Error>;
     async fn set_user_disabled(&self, caller: &Caller, username: &str, disabled: bool) -> Result<UserRow, Error>;
-    async fn reset_password(&self, caller: &Caller, username: &str, password: &str) -> Result<(), Error>;
+    async fn reset_user_password(&self, caller: &Caller, username: &str, password: &str) -> Result<(), Error>;
 
     async fn list_workspaces(&self, caller: &Caller) -> Result<Vec<WorkspaceSummary>, Error>;
     async fn create_workspace(&self, caller: &Caller, new: NewWorkspace) -> Result<Workspace, Error>;
@@ -55,7 +55,7 @@ pub trait Console: Send + Sync + 'static {
     async fn create_token(&self, caller: &Caller, new: NewToken) -> Result<TokenSecret, Error>;
 
     /// `repository` is `REGISTRY/PATH`.
-    async fn tag_detail(&self, caller: &Caller, repository: &str, tag: &str) -> Result<TagDetail, Error>;
+    async fn get_tag(&self, caller: &Caller, repository: &str, tag: &str) -> Result<TagDetail, Error>;
     async fn list_tag_page(
         &self,
         caller: &Caller,
@@ -65,16 +65,16 @@ pub trait Console: Send + Sync + 'static {
         before: Option<&str>,
     ) -> Result<TagPage, Error>;
     /// All or nothing: every tag must exist and be mutable.
-    async fn delete_tags(&self, caller: &Caller, repository: &str, tags: &[String]) -> Result<usize, Error>;
+    async fn delete_repository_tags(&self, caller: &Caller, repository: &str, tags: &[String]) -> Result<usize, Error>;
     async fn delete_repository(&self, caller: &Caller, repository: &str) -> Result<(), Error>;
-    async fn repository_detail(&self, caller: &Caller, repository: &str) -> Result<RepositoryDetail, Error>;
+    async fn get_repository(&self, caller: &Caller, repository: &str) -> Result<RepositoryDetail, Error>;
     async fn update_repository(&self, caller: &Caller, repository: &str, patch: RepositoryPatch) -> Result<RepositoryDetail, Error>;
     async fn list_untagged_images(&self, caller: &Caller, repository: &str) -> Result<Vec<UntaggedImage>, Error>;
     /// Returns the digests of the manifests deleted (the image, its referrers, children).
     async fn delete_image(&self, caller: &Caller, repository: &str, digest: &str) -> Result<Vec<String>, Error>;
 
-    async fn cleanup_preview(&self, caller: &Caller, registry: &str, rule: &CleanupRule) -> Result<CleanupPreview, Error>;
-    async fn cleanup(&self, caller: &Caller, registry: &str, request: &CleanupRequest) -> Result<CleanupReport, Error>;
+    async fn preview_cleanup(&self, caller: &Caller, registry: &str, rule: &CleanupRule) -> Result<CleanupPreview, Error>;
+    async fn apply_cleanup(&self, caller: &Caller, registry: &str, request: &CleanupRequest) -> Result<CleanupReport, Error>;
     async fn retention_policy(&self, caller: &Caller, registry: &str) -> Result<RetentionPolicy, Error>;
     async fn save_retention_policy(&self, caller: &Caller, registry: &str, policy: RetentionPolicy) -> Result<RetentionPolicy, Error>;
     async fn retention_runs(&self, caller: &Caller, registry: &str) -> Result<Vec<RetentionRun>, Error>;

@@ -3,7 +3,7 @@
 //! be framed, send no referrer to other sites, and carry a Content-Security-Policy.
 //! Console pages set their own policy while rendering (it names the page's script
 //! nonce, see `app::shell`); everything else gets one that allows nothing. `/v2/`
-//! responses get a sandbox instead (`oci::challenge`).
+//! responses get a sandbox instead (`distribution::challenge`).
 
 use axum::extract::Request;
 use axum::http::HeaderValue;

@@ -1,10 +1,10 @@
 //! Builds the whole application from a `Config`: database, migrations, first-start
 //! admin, services, router and listener. `main` and the tests start Berth the same way.
 
-use crate::auth::registry_token::TokenKey;
 use crate::auth::token_endpoint;
 use crate::auth::{reject_cross_site, resolve_caller};
 use crate::config::Config;
+use crate::crypto::registry_token::TokenKey;
 use crate::db::Db;
 use crate::db::sessions::DbSessionStore;
 use crate::services::Services;
@@ -12,7 +12,7 @@ use crate::services::accounts::AdminBootstrap;
 use crate::services::pulls::PullRecorder;
 use crate::state::AppState;
 use crate::storage::fs::FsBlobStore;
-use crate::{api, assets, console, jobs, oci, ops, security_headers, telemetry};
+use crate::{api, assets, console, distribution, jobs, ops, security_headers, telemetry};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -66,7 +66,7 @@ impl Application {
         let config = Arc::new(config);
         let blobs = FsBlobStore::open(&config.data_dir).await.map_err(|e| fail("cannot open the blob store")(&e))?;
         let token_secret = db
-            .instance_secret(REGISTRY_TOKEN_KEY, &crate::auth::secret::new_secret(""))
+            .instance_secret(REGISTRY_TOKEN_KEY, &crate::crypto::secret::new_secret(""))
             .await
             .map_err(|e| fail("cannot read the registry token key")(&e))?;
         let services = Services::new(
@@ -185,11 +185,11 @@ fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), reject_cross_site));
     // Registry traffic: explicit credentials only, bodies of any size, the
     // token-auth challenge on 401s.
-    let registry = oci::routes()
+    let registry = distribution::routes()
         .layer(DefaultBodyLimit::disable())
         .route("/auth/token", get(token_endpoint::get_token).post(token_endpoint::post_token).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)))
         .layer(from_fn_with_state(state.clone(), resolve_caller))
-        .layer(from_fn_with_state(state.clone(), oci::challenge));
+        .layer(from_fn_with_state(state.clone(), distribution::challenge));
 
     Router::new()
         .merge(registry)

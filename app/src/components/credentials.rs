@@ -3,14 +3,15 @@
 
 use crate::components::copy::{CopyBlock, CopyButton};
 use crate::components::notice::ErrorNotice;
-use crate::domain::names::base64;
 use crate::dto::RobotSecret;
 use crate::server_fns::registries::{CreateRobot, CreateToken, DeleteRobot, RegenerateRobot, list_robots};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use leptos::prelude::*;
 
 /// A Docker `config.json` holding one credential, as a `data:` URL to download.
 fn config_json_url(host: &str, username: &str, secret: &str) -> String {
-    let auth = base64(format!("{username}:{secret}").as_bytes());
+    let auth = BASE64.encode(format!("{username}:{secret}"));
     let json = format!("{{\"auths\":{{\"{host}\":{{\"auth\":\"{auth}\"}}}}}}\n");
     let encoded: String =
         json.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect();

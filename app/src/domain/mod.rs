@@ -4,6 +4,7 @@ pub mod cleanup;
 pub mod digest;
 pub mod error;
 pub mod html;
+pub mod image_graph;
 pub mod markdown;
 pub mod model;
 pub mod names;

@@ -203,6 +203,57 @@ pub fn is_repository_path(raw: &str) -> bool {
     !raw.is_empty() && raw.len() <= 255 && raw.split('/').all(is_repository_component)
 }
 
+/// `REGISTRY/REPOSITORY…` as it appears in `/v2/<name>/…`: a registry name and a
+/// repository path, checked once when parsed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RepositoryName {
+    full: String,
+    /// Where the registry name ends (the first `/`).
+    split: usize,
+}
+
+/// Why a `/v2/` name is not a repository name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RepositoryNameError {
+    /// One segment only: a registry with no repository, which cannot exist.
+    NoRepository,
+    /// Not the grammar of a registry name followed by a repository path.
+    Invalid,
+}
+
+impl RepositoryName {
+    pub fn parse(full: &str) -> Result<RepositoryName, RepositoryNameError> {
+        let (registry, repository) = full.split_once('/').ok_or(RepositoryNameError::NoRepository)?;
+        if ResourceName::parse("name", registry).is_err() || !is_repository_path(repository) {
+            return Err(RepositoryNameError::Invalid);
+        }
+        Ok(RepositoryName { full: full.to_string(), split: registry.len() })
+    }
+
+    /// A registry name and a repository path given apart (as the API's routes give them).
+    pub fn from_parts(registry: &str, repository: &str) -> Result<RepositoryName, RepositoryNameError> {
+        RepositoryName::parse(&format!("{registry}/{repository}"))
+    }
+
+    pub fn registry(&self) -> &str {
+        &self.full[..self.split]
+    }
+
+    pub fn repository(&self) -> &str {
+        &self.full[self.split + 1..]
+    }
+
+    pub fn full(&self) -> &str {
+        &self.full
+    }
+}
+
+impl std::fmt::Display for RepositoryName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.full)
+    }
+}
+
 /// `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*` — the OCI distribution name component.
 fn is_repository_component(raw: &str) -> bool {
     let bytes = raw.as_bytes();
@@ -254,6 +305,17 @@ mod repository_tests {
     use super::*;
 
     #[test]
+    fn repository_names_split_at_the_first_slash() {
+        let name = RepositoryName::parse("acme/team/api").unwrap();
+        assert_eq!((name.registry(), name.repository(), name.full()), ("acme", "team/api", "acme/team/api"));
+        assert_eq!(RepositoryName::from_parts("acme", "team/api").unwrap(), name);
+        assert_eq!(RepositoryName::parse("acme"), Err(RepositoryNameError::NoRepository));
+        for bad in ["a/api", "Acme/api", "acme/", "acme/API", "acme//api", "acme/api/"] {
+            assert_eq!(RepositoryName::parse(bad), Err(RepositoryNameError::Invalid), "{bad}");
+        }
+    }
+
+    #[test]
     fn repository_paths_follow_the_oci_grammar() {
         for ok in ["api", "team/api", "a/b/c/d/e/f/g/h/i/j", "my__app", "my--app", "v1.2", "x_y"] {
             assert!(is_repository_path(ok), "{ok}");
@@ -271,35 +333,5 @@ mod repository_tests {
         for bad in ["", ".x", "-x", "a/b", "a:b", &"t".repeat(129)] {
             assert!(!is_tag(bad), "{bad}");
         }
-    }
-}
-
-/// Standard base64 (for Docker's `config.json` `auth` field, built in the browser).
-pub fn base64(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod base64_tests {
-    #[test]
-    fn encodes_like_rfc_4648() {
-        assert_eq!(super::base64(b""), "");
-        assert_eq!(super::base64(b"f"), "Zg==");
-        assert_eq!(super::base64(b"fo"), "Zm8=");
-        assert_eq!(super::base64(b"foo"), "Zm9v");
-        assert_eq!(super::base64(b"robot$a+b:secret"), "cm9ib3QkYStiOnNlY3JldA==");
     }
 }

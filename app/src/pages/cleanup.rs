@@ -10,7 +10,7 @@ use crate::components::notice::{ErrorNotice, SuccessNotice};
 use crate::domain::cleanup::CleanupForm;
 use crate::domain::time::human_bytes;
 use crate::dto::{CleanupCandidate, RetentionPolicy, RetentionRun};
-use crate::server_fns::lifecycle::{ApplyCleanup, PreviewCleanup, RunRetention, SaveRetention, get_retention};
+use crate::server_fns::lifecycle::{ApplyCleanup, PreviewCleanup, RunRetentionNow, SaveRetentionPolicy, get_retention};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -285,8 +285,8 @@ fn CandidateTable(candidates: Vec<CleanupCandidate>, selected: RwSignal<BTreeSet
 
 #[component]
 fn Retention(registry: String) -> impl IntoView {
-    let save = ServerAction::<SaveRetention>::new();
-    let run = ServerAction::<RunRetention>::new();
+    let save = ServerAction::<SaveRetentionPolicy>::new();
+    let run = ServerAction::<RunRetentionNow>::new();
     let data = Resource::new(
         {
             let registry = registry.clone();
@@ -336,8 +336,8 @@ fn Retention(registry: String) -> impl IntoView {
 fn PolicyForm(
     registry: String,
     policy: RetentionPolicy,
-    save: ServerAction<SaveRetention>,
-    run: ServerAction<RunRetention>,
+    save: ServerAction<SaveRetentionPolicy>,
+    run: ServerAction<RunRetentionNow>,
 ) -> impl IntoView {
     let form = CleanupForm::from_rule(&policy.rule);
     let enabled = RwSignal::new(policy.enabled);
@@ -353,7 +353,7 @@ fn PolicyForm(
             class="form rule-form"
             on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
-                save.dispatch(SaveRetention {
+                save.dispatch(SaveRetentionPolicy {
                     registry: registry.clone(),
                     enabled: enabled.get_untracked(),
                     schedule: schedule.get_untracked(),
@@ -385,7 +385,7 @@ fn PolicyForm(
             </label>
             <div class="form-actions">
                 <button type="submit" class="button primary">"Save policy"</button>
-                <button type="button" class="button" on:click=move |_| { run.dispatch(RunRetention { registry: run_registry.clone() }); }>
+                <button type="button" class="button" on:click=move |_| { run.dispatch(RunRetentionNow { registry: run_registry.clone() }); }>
                     "Run now"
                 </button>
             </div>

@@ -13,7 +13,7 @@ use crate::domain::policy::{Action, Target, user_may};
 use crate::domain::time::human_bytes;
 use crate::dto::{Me, Registry, RepositorySummary};
 use crate::pages::registries::VisibilityBadge;
-use crate::server_fns::registries::{DestroyRegistry, SetRegistryQuota, SetRegistryVisibility, get_registry, list_repositories};
+use crate::server_fns::registries::{DeleteRegistry, SetRegistryQuota, SetRegistryVisibility, get_registry, list_repositories};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -23,7 +23,7 @@ pub fn RegistryPage() -> impl IntoView {
     let params = use_params_map();
     let name = move || params.read().get("reg").unwrap_or_default();
     let visibility = ServerAction::<SetRegistryVisibility>::new();
-    let destroy = ServerAction::<DestroyRegistry>::new();
+    let destroy = ServerAction::<DeleteRegistry>::new();
     let quota = ServerAction::<SetRegistryQuota>::new();
     // The registry and its repositories load together, so the page renders (and
     // hydrates) in one piece.
@@ -74,7 +74,7 @@ fn Manage(
     repositories: Vec<RepositorySummary>,
     me: Option<Me>,
     visibility: ServerAction<SetRegistryVisibility>,
-    destroy: ServerAction<DestroyRegistry>,
+    destroy: ServerAction<DeleteRegistry>,
     quota: ServerAction<SetRegistryQuota>,
 ) -> impl IntoView {
     let username = me.as_ref().map(|m| m.username.clone()).unwrap_or_default();
@@ -320,7 +320,7 @@ fn Repositories(repositories: Vec<RepositorySummary>, endpoint: String, registry
 }
 
 #[component]
-fn Destroy(registry: String, destroy: ServerAction<DestroyRegistry>) -> impl IntoView {
+fn Destroy(registry: String, destroy: ServerAction<DeleteRegistry>) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let expected = registry.clone();
     let matches = move || typed.get() == expected;

@@ -14,7 +14,7 @@ use crate::dto::RepositoryDetail;
 use crate::dto::{Me, Referrer, Registry, TagPage, TagSort, UntaggedImage};
 use crate::server_fns::registries::get_registry;
 use crate::server_fns::repositories::{
-    DeleteImage, DeleteRepository, DeleteTags, SetRepositoryDescriptions, SetTagImmutability, get_repository, list_tag_page,
+    DeleteImage, DeleteRepository, DeleteRepositoryTags, SetRepositoryDescriptions, SetTagImmutability, get_repository, list_tag_page,
     list_untagged_images,
 };
 use leptos::prelude::*;
@@ -54,7 +54,7 @@ pub fn RepositoryPage() -> impl IntoView {
     let registry_name = move || params.read().get("reg").unwrap_or_default();
     let path = move || params.read().get("repo").unwrap_or_default();
     let user = use_current_user();
-    let delete_tags = ServerAction::<DeleteTags>::new();
+    let delete_repository_tags = ServerAction::<DeleteRepositoryTags>::new();
     let delete_repository = ServerAction::<DeleteRepository>::new();
     let immutability = ServerAction::<SetTagImmutability>::new();
     let describe = ServerAction::<SetRepositoryDescriptions>::new();
@@ -62,8 +62,12 @@ pub fn RepositoryPage() -> impl IntoView {
     let paging = TagPaging { sort: RwSignal::new(TagSort::Pushed), cursor: RwSignal::new(None), index: RwSignal::new(0) };
     let data = Resource::new(
         move || {
-            let versions =
-                (delete_tags.version().get(), immutability.version().get(), describe.version().get(), delete_image.version().get());
+            let versions = (
+                delete_repository_tags.version().get(),
+                immutability.version().get(),
+                describe.version().get(),
+                delete_image.version().get(),
+            );
             (registry_name(), path(), paging.sort.get(), paging.cursor.get(), versions)
         },
         |(reg, path, sort, cursor, _)| async move {
@@ -99,7 +103,7 @@ pub fn RepositoryPage() -> impl IntoView {
                             let immutable = detail.immutable_tags;
                             let full = format!("{}/{}", registry.name, path);
                             view! {
-                                <Tags registry=registry.clone() path=path.clone() tags paging manage immutable immutability delete_tags />
+                                <Tags registry=registry.clone() path=path.clone() tags paging manage immutable immutability delete_repository_tags />
                                 <UntaggedImages registry path=path.clone() images=untagged manage delete_image />
                                 <Description detail full=full.clone() manage describe />
                                 {manage.then(|| view! { <DeleteRepositoryForm full=full.clone() path=path.clone() delete_repository /> })}
@@ -123,7 +127,7 @@ fn Tags(
     manage: bool,
     immutable: bool,
     immutability: ServerAction<SetTagImmutability>,
-    delete_tags: ServerAction<DeleteTags>,
+    delete_repository_tags: ServerAction<DeleteRepositoryTags>,
 ) -> impl IntoView {
     let image = format!("{}/{path}", registry.endpoint);
     let full = format!("{}/{path}", registry.name);
@@ -193,7 +197,7 @@ fn Tags(
             <CopyBlock text=format!("docker pull {image}:{}", newest.unwrap_or_else(|| "latest".into())) label="Copy pull command" />
         </section>
         {move || {
-            delete_tags
+            delete_repository_tags
                 .value()
                 .get()
                 .map(|result| match result {
@@ -290,7 +294,7 @@ fn Tags(
             items=selected
             noun="tags"
             on_confirm=Callback::new(move |tags: Vec<String>| {
-                delete_tags.dispatch(DeleteTags { repository: tags_full.clone(), tags });
+                delete_repository_tags.dispatch(DeleteRepositoryTags { repository: tags_full.clone(), tags });
                 selected.set(Vec::new());
             })
         />

@@ -10,5 +10,5 @@ pub async fn get_me() -> Result<Option<Me>, ConsoleError> {
     if caller.principal.user().is_none() {
         return Ok(None);
     }
-    console()?.me(&caller).await.map(Some).map_err(fail)
+    console()?.get_me(&caller).await.map(Some).map_err(fail)
 }

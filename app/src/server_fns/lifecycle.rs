@@ -17,7 +17,7 @@ pub async fn preview_cleanup(
     let caller = caller().await?;
     let form = crate::domain::cleanup::CleanupForm { pushed_before, tag_pattern, keep_latest, older_than_days: String::new() };
     let rule = form.parse().map_err(fail)?;
-    console()?.cleanup_preview(&caller, &registry, &rule).await.map_err(fail)
+    console()?.preview_cleanup(&caller, &registry, &rule).await.map_err(fail)
 }
 
 /// Deletes the `only` candidates (`repository:tag`) of the rule; the rule is checked
@@ -43,7 +43,7 @@ pub async fn apply_cleanup(
         .map(|(repository, tag)| crate::dto::TagRef { repository: repository.to_string(), tag: tag.to_string() })
         .collect();
     let request = crate::dto::CleanupRequest { rule, only: Some(only) };
-    console()?.cleanup(&caller, &registry, &request).await.map_err(fail)
+    console()?.apply_cleanup(&caller, &registry, &request).await.map_err(fail)
 }
 
 #[server(prefix = "/console/fn", endpoint = "get_retention")]
@@ -56,8 +56,8 @@ pub async fn get_retention(registry: String) -> Result<(RetentionPolicy, Vec<Ret
     Ok((policy, runs))
 }
 
-#[server(prefix = "/console/fn", endpoint = "save_retention")]
-pub async fn save_retention(
+#[server(prefix = "/console/fn", endpoint = "save_retention_policy")]
+pub async fn save_retention_policy(
     registry: String,
     enabled: bool,
     schedule: String,
@@ -74,8 +74,8 @@ pub async fn save_retention(
     console()?.save_retention_policy(&caller, &registry, policy).await.map_err(fail)
 }
 
-#[server(prefix = "/console/fn", endpoint = "run_retention")]
-pub async fn run_retention(registry: String) -> Result<RetentionRun, ConsoleError> {
+#[server(prefix = "/console/fn", endpoint = "run_retention_now")]
+pub async fn run_retention_now(registry: String) -> Result<RetentionRun, ConsoleError> {
     use super::ssr::*;
     let caller = caller().await?;
     console()?.run_retention_now(&caller, &registry).await.map_err(fail)

@@ -65,8 +65,8 @@ pub async fn delete_registries(names: Vec<String>) -> Result<Vec<DestroyReport>,
 }
 
 /// `confirm` must repeat the registry's name, checked here as well as in the browser.
-#[server(prefix = "/console/fn", endpoint = "destroy_registry")]
-pub async fn destroy_registry(registry: String, confirm: String) -> Result<DestroyReport, ConsoleError> {
+#[server(prefix = "/console/fn", endpoint = "delete_registry")]
+pub async fn delete_registry(registry: String, confirm: String) -> Result<DestroyReport, ConsoleError> {
     use super::ssr::*;
     let caller = caller().await?;
     if confirm.trim() != registry {

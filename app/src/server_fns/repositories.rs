@@ -21,14 +21,14 @@ pub async fn list_tag_page(
 pub async fn get_tag(repository: String, tag: String) -> Result<TagDetail, ConsoleError> {
     use super::ssr::*;
     let caller = caller().await?;
-    console()?.tag_detail(&caller, &repository, &tag).await.map_err(fail)
+    console()?.get_tag(&caller, &repository, &tag).await.map_err(fail)
 }
 
-#[server(prefix = "/console/fn", endpoint = "delete_tags")]
-pub async fn delete_tags(repository: String, tags: Vec<String>) -> Result<usize, ConsoleError> {
+#[server(prefix = "/console/fn", endpoint = "delete_repository_tags")]
+pub async fn delete_repository_tags(repository: String, tags: Vec<String>) -> Result<usize, ConsoleError> {
     use super::ssr::*;
     let caller = caller().await?;
-    console()?.delete_tags(&caller, &repository, &tags).await.map_err(fail)
+    console()?.delete_repository_tags(&caller, &repository, &tags).await.map_err(fail)
 }
 
 /// `confirm` must repeat the repository's path.
@@ -47,7 +47,7 @@ pub async fn delete_repository(repository: String, confirm: String) -> Result<()
 pub async fn get_repository(repository: String) -> Result<RepositoryDetail, ConsoleError> {
     use super::ssr::*;
     let caller = caller().await?;
-    console()?.repository_detail(&caller, &repository).await.map_err(fail)
+    console()?.get_repository(&caller, &repository).await.map_err(fail)
 }
 
 #[server(prefix = "/console/fn", endpoint = "set_tag_immutability")]

@@ -34,5 +34,5 @@ pub async fn set_user_disabled(username: String, disabled: bool) -> Result<UserR
 pub async fn reset_user_password(username: String, password: String) -> Result<(), ConsoleError> {
     use super::ssr::*;
     let caller = caller().await?;
-    console()?.reset_password(&caller, &username, &password).await.map_err(fail)
+    console()?.reset_user_password(&caller, &username, &password).await.map_err(fail)
 }

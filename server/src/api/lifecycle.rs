@@ -19,16 +19,16 @@ pub async fn preview_cleanup(
     Path(reg): Path<String>,
     ApiJson(rule): ApiJson<CleanupRule>,
 ) -> Result<Json<CleanupPreview>> {
-    Ok(Json(state.services.cleanup_preview(&caller, &reg, &rule).await?))
+    Ok(Json(state.services.preview_cleanup(&caller, &reg, &rule).await?))
 }
 
-pub async fn cleanup(
+pub async fn apply_cleanup(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(reg): Path<String>,
     ApiJson(request): ApiJson<CleanupRequest>,
 ) -> Result<Json<CleanupReport>> {
-    Ok(Json(state.services.cleanup(&caller, &reg, &request).await?))
+    Ok(Json(state.services.apply_cleanup(&caller, &reg, &request).await?))
 }
 
 pub async fn get_retention(
@@ -57,7 +57,7 @@ pub async fn list_retention_runs(
 }
 
 /// Runs the saved policy now.
-pub async fn run_retention(
+pub async fn run_retention_now(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(reg): Path<String>,

@@ -7,5 +7,5 @@ use axum::{Extension, Json};
 
 /// `GET /api/v1/me`
 pub async fn get_me(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Result<Json<Me>, ApiError> {
-    Ok(Json(state.services.me(&caller).await?))
+    Ok(Json(state.services.get_me(&caller).await?))
 }

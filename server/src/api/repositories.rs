@@ -2,8 +2,8 @@
 //! one route takes the rest of the path and this splits off `/tags[/{tag}]`.
 
 use super::error::ApiError;
-use crate::services::distribution::RepositoryName;
 use crate::state::AppState;
+use app::domain::names::RepositoryName;
 use app::domain::policy::Caller;
 use app::domain::{Error, Resource};
 use app::dto::{RepositorySummary, TagSummary};
@@ -28,9 +28,8 @@ enum Target {
 }
 
 fn parse(registry: &str, rest: &str) -> Result<Target, ApiError> {
-    let name = |repository: &str| {
-        RepositoryName::parse(&format!("{registry}/{repository}")).ok_or(ApiError(Error::NotFound(Resource::Repository)))
-    };
+    let name =
+        |repository: &str| RepositoryName::from_parts(registry, repository).map_err(|_| ApiError(Error::NotFound(Resource::Repository)));
     if let Some(repository) = rest.strip_suffix("/tags") {
         return Ok(Target::Tags(name(repository)?));
     }
@@ -62,7 +61,7 @@ pub async fn repository_path(
             services.delete_repository(&caller, &name).await?;
             Ok(StatusCode::NO_CONTENT.into_response())
         }
-        (Method::GET, Target::Tag(name, tag)) => Ok(Json(services.tag_detail(&caller, &name, &tag).await?).into_response()),
+        (Method::GET, Target::Tag(name, tag)) => Ok(Json(services.get_tag(&caller, &name, &tag).await?).into_response()),
         (Method::DELETE, Target::Tag(name, tag)) => {
             services.delete_repository_tag(&caller, &name, &tag).await?;
             Ok(StatusCode::NO_CONTENT.into_response())
@@ -71,7 +70,7 @@ pub async fn repository_path(
             let removed = services.delete_image(&caller, &name, &digest).await?;
             Ok(Json(serde_json::json!({ "deleted": removed })).into_response())
         }
-        (Method::GET, Target::Repository(name)) => Ok(Json(services.repository_detail(&caller, &name).await?).into_response()),
+        (Method::GET, Target::Repository(name)) => Ok(Json(services.get_repository(&caller, &name).await?).into_response()),
         (Method::PATCH, Target::Repository(name)) => {
             let patch: app::dto::RepositoryPatch = serde_json::from_slice(&body).map_err(|e| {
                 ApiError(Error::invalid("body", format!("expected short_description, description or immutable_tags ({e})")))

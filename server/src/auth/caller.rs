@@ -3,11 +3,11 @@
 //! handlers and server functions take it from there and never look at credentials.
 
 use crate::api::error::ApiError;
-use crate::auth::registry_token::Claims;
-use crate::auth::secret::TOKEN_PREFIX;
 use crate::auth::token_endpoint::token_error;
+use crate::crypto::registry_token::Claims;
+use crate::crypto::secret::TOKEN_PREFIX;
 use crate::db::sessions::SESSION_USER_KEY;
-use crate::oci::error::OciError;
+use crate::distribution::error::OciError;
 use crate::state::AppState;
 use app::domain::Error;
 use app::domain::policy::{Caller, Principal};

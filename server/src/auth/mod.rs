@@ -1,10 +1,8 @@
-//! Who is calling: sessions, Basic credentials, CSRF protection and sign-in/out.
+//! Who is calling, over HTTP: sessions, Basic and Bearer credentials, CSRF protection,
+//! sign-in/out and the token endpoint. The cryptography behind them is in `crypto`.
 
 pub mod caller;
 pub mod csrf;
-pub mod password;
-pub mod registry_token;
-pub mod secret;
 pub mod sign_in;
 pub mod token_endpoint;
 

@@ -3,9 +3,9 @@
 
 use super::transaction::Tx;
 use super::{Db, internal};
-use crate::services::image_graph::{RegistryGraph, RepositoryGraph};
 use app::domain::Error;
 use app::domain::cleanup::TagFact;
+use app::domain::image_graph::{RegistryGraph, RepositoryGraph};
 use sqlx::Row;
 use std::collections::HashSet;
 

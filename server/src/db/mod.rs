@@ -4,29 +4,32 @@
 //! logged here and become `Error::Internal`; unique-key clashes become conflicts.
 
 pub mod audit;
+pub mod blobs;
 mod connections;
-pub mod content;
 pub mod credentials;
 pub mod gc_runs;
 pub mod image_graph;
+pub mod manifests;
 pub mod registries;
+pub mod repositories;
 pub mod retention;
 pub mod sessions;
+pub mod tags;
 pub mod throttle;
 pub mod transaction;
 pub mod uploads;
+pub mod usage;
 pub mod users;
 pub mod workspaces;
 
 use app::domain::Error;
 use connections::{Conn, Connections};
-use sqlx::migrate::{Migration, MigrationType, Migrator};
-use std::borrow::Cow;
+use sqlx::migrate::Migrator;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// `(version, description, sql)` for each file in `migrations/`, embedded by build.rs.
-const MIGRATIONS: &[(i64, &str, &str)] = include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
+/// Every file in `migrations/`, embedded into the binary.
+static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
 
 #[derive(Clone)]
 pub struct Db {
@@ -42,15 +45,8 @@ impl Db {
 
     /// Applies pending migrations (sqlx's `_sqlx_migrations` bookkeeping).
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        let migrations: Vec<Migration> = MIGRATIONS
-            .iter()
-            .map(|(version, description, sql)| {
-                Migration::new(*version, Cow::Borrowed(*description), MigrationType::Simple, Cow::Borrowed(*sql), false)
-            })
-            .collect();
-        let migrator = Migrator { migrations: Cow::Owned(migrations), ignore_missing: false, locking: true, no_tx: false };
         let mut conn = self.connections.write().await.map_err(sqlx::migrate::MigrateError::from)?;
-        migrator.run(&mut *conn).await
+        MIGRATOR.run(&mut *conn).await
     }
 
     /// A connection for statements that only read.
@@ -89,9 +85,7 @@ pub fn now_ms() -> i64 {
 
 /// A random positive 62-bit id: unique without a sequence, so replicas never clash.
 pub fn new_id() -> i64 {
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).expect("the operating system's random source");
-    (u64::from_le_bytes(bytes) >> 2) as i64
+    (u64::from_le_bytes(crate::crypto::random::bytes()) >> 2) as i64
 }
 
 /// Logs a database failure with its context and hides it from the caller.

@@ -1,7 +1,7 @@
 //! The `registries` table.
 
-use super::content::RepositoryRecord;
 use super::credentials::{CredentialRef, credential_live_column};
+use super::repositories::RepositoryRecord;
 use super::transaction::Tx;
 use super::uploads::UploadRecord;
 use super::{Db, internal, is_unique_violation};

@@ -2,7 +2,7 @@
 
 use super::Services;
 use super::audit::Event;
-use crate::auth::password;
+use crate::crypto::password;
 use crate::db::users::{NewUserRecord, UserRecord};
 use crate::db::{new_id, now_ms};
 use app::domain::names::{Email, NewPassword, Username};
@@ -33,7 +33,7 @@ pub enum AdminBootstrap {
 }
 
 impl Services {
-    pub async fn me(&self, caller: &Caller) -> Result<Me, Error> {
+    pub async fn get_me(&self, caller: &Caller) -> Result<Me, Error> {
         let identity = policy::require_user(&caller.principal)?;
         policy::require(&caller.principal, Action::ViewOwnAccount, self.instance_target())?;
         let user = self.db.find_user_by_id(identity.id).await?.ok_or(Error::Unauthenticated)?;
@@ -82,7 +82,7 @@ impl Services {
         Ok(row(user))
     }
 
-    pub async fn reset_password(&self, caller: &Caller, username: &str, new_password: &str) -> Result<(), Error> {
+    pub async fn reset_user_password(&self, caller: &Caller, username: &str, new_password: &str) -> Result<(), Error> {
         policy::require(&caller.principal, Action::ManageUsers, self.instance_target())?;
         let actor = policy::require_user(&caller.principal)?;
         let user = self.db.find_user_by_username(username).await?.ok_or(Error::NotFound(Resource::User))?;

@@ -2,8 +2,8 @@
 //! address), personal access tokens and robot secrets.
 
 use super::Services;
-use crate::auth::password;
-use crate::auth::secret::{TOKEN_PREFIX, hash_secret, hashes_match};
+use crate::crypto::password;
+use crate::crypto::secret::{TOKEN_PREFIX, hash_secret, hashes_match};
 use crate::db::now_ms;
 use crate::db::throttle::ThrottleRule;
 use crate::db::users::UserRecord;

@@ -8,12 +8,12 @@
 
 use super::Services;
 use super::audit::Event;
-use super::image_graph::RegistryGraph;
 use crate::db::image_graph::{ALL_REPOSITORIES, TagInRegistry};
 use crate::db::now_ms;
 use crate::db::transaction::Tx;
 use app::domain::Error;
 use app::domain::cleanup::{self, CleanupRule, Selected};
+use app::domain::image_graph::RegistryGraph;
 use app::domain::policy::{self, Action, Caller};
 use app::domain::time::Timestamp;
 use app::dto::{CleanupCandidate, CleanupPreview, CleanupReport, CleanupRequest, DeletedTag, TagRef};
@@ -93,7 +93,7 @@ fn removed_by<'a>(graph: &RegistryGraph, tags: impl Iterator<Item = (i64, &'a st
 
 impl Services {
     /// `POST …/cleanup/preview`: every tag the rule would delete, why, and what it frees.
-    pub async fn cleanup_preview(&self, caller: &Caller, registry: &str, rule: &CleanupRule) -> Result<CleanupPreview, Error> {
+    pub async fn preview_cleanup(&self, caller: &Caller, registry: &str, rule: &CleanupRule) -> Result<CleanupPreview, Error> {
         let (registry, target) = self.registry_target(caller, registry).await?;
         policy::require(&caller.principal, Action::UpdateRegistry, target)?;
         rule.validate()?;
@@ -102,14 +102,14 @@ impl Services {
 
     /// `POST …/cleanup`: deletes what the rule selects (or the `only` part of it);
     /// protected tags are reported, never deleted.
-    pub async fn cleanup(&self, caller: &Caller, registry: &str, request: &CleanupRequest) -> Result<CleanupReport, Error> {
+    pub async fn apply_cleanup(&self, caller: &Caller, registry: &str, request: &CleanupRequest) -> Result<CleanupReport, Error> {
         let (registry, target) = self.registry_target(caller, registry).await?;
         policy::require(&caller.principal, Action::UpdateRegistry, target)?;
         request.rule.validate()?;
         let only: Option<HashSet<&TagRef>> = request.only.as_ref().map(|only| only.iter().collect());
         let plan = self.plan_cleanup(registry.id, &request.rule, only.as_ref(), now_ms()).await?;
         let mut tx = self.db.begin().await?;
-        let applied = self.apply_cleanup(&mut tx, &plan).await?;
+        let applied = self.apply_cleanup_plan(&mut tx, &plan).await?;
         let skipped_protected =
             plan.protected().map(|(_, s)| TagRef { repository: s.fact.repository.clone(), tag: s.fact.tag.clone() }).collect();
         let detail = format!("{}: {} tags deleted, {} bytes freed", request.rule.describe(), applied.deleted.len(), applied.bytes_freed);
@@ -148,7 +148,7 @@ impl Services {
     }
 
     /// Deletes the plan's unprotected tags and the images only they kept, in `tx`.
-    pub(crate) async fn apply_cleanup(&self, tx: &mut Tx<'_>, plan: &CleanupPlan) -> Result<Applied, Error> {
+    pub(crate) async fn apply_cleanup_plan(&self, tx: &mut Tx<'_>, plan: &CleanupPlan) -> Result<Applied, Error> {
         let tags: Vec<(i64, DeletedTag)> = plan.deletable().map(|(id, s)| (*id, deleted_tag(s))).collect();
         self.delete_tags_and_orphans(tx, &plan.graph, tags).await
     }

@@ -9,7 +9,6 @@ pub mod cleanup;
 pub mod distribution;
 pub mod gc;
 pub mod hashing;
-pub mod image_graph;
 pub mod manifest_format;
 pub mod members;
 pub mod pulls;
@@ -23,8 +22,8 @@ pub mod tokens;
 pub mod verified_passwords;
 pub mod workspaces;
 
-use crate::auth::registry_token::TokenKey;
 use crate::config::Config;
+use crate::crypto::registry_token::TokenKey;
 use crate::db::Db;
 use crate::db::credentials::CredentialRef;
 use crate::db::registries::{AccessRow, AlsoFetch, RegistryRecord};

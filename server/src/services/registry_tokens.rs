@@ -2,10 +2,10 @@
 //! allows the caller.
 
 use super::Services;
-use super::distribution::RepositoryName;
-use crate::auth::registry_token::{Access, Claims, Subject, TOKEN_LIFETIME_SECS};
+use crate::crypto::registry_token::{Access, Claims, Subject, TOKEN_LIFETIME_SECS};
 use crate::db::{new_id, now_ms};
 use app::domain::Error;
+use app::domain::names::RepositoryName;
 use app::domain::policy::{self, Action, Caller};
 
 pub struct IssuedToken {
@@ -59,8 +59,8 @@ impl Services {
 
     /// The subset of `requested` actions the caller may perform on repository `name`.
     async fn grantable(&self, caller: &Caller, name: &str, requested: &[String]) -> Result<Vec<String>, Error> {
-        let Some(name) = RepositoryName::parse(name) else { return Ok(Vec::new()) };
-        let target = match self.registry_target(caller, &name.registry).await {
+        let Ok(name) = RepositoryName::parse(name) else { return Ok(Vec::new()) };
+        let target = match self.registry_target(caller, name.registry()).await {
             Ok((_, target)) => target,
             Err(Error::NotFound(_) | Error::Unauthenticated) => return Ok(Vec::new()),
             Err(err) => return Err(err),

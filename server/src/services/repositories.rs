@@ -2,9 +2,9 @@
 
 use super::Services;
 use super::audit::Event;
-use super::distribution::RepositoryName;
-use crate::db::content::TagRecord;
 use crate::db::image_graph::ManifestSummaryRecord;
+use crate::db::tags::TagRecord;
+use app::domain::names::RepositoryName;
 use app::domain::names::{bounded_text, is_tag};
 use app::domain::policy::{self, Action, Caller};
 use app::domain::time::Timestamp;
@@ -125,7 +125,7 @@ impl Services {
             workspace_id: Some(access.registry.workspace_id),
             action: "repository.delete",
             resource_type: "repository",
-            resource: &full,
+            resource: full,
             detail: None,
         };
         let mut tx = self.db.begin().await?;
@@ -292,7 +292,7 @@ fn referrers_by_subject(manifests: Vec<ManifestSummaryRecord>) -> HashMap<String
 }
 
 impl Services {
-    pub async fn repository_detail(&self, caller: &Caller, name: &RepositoryName) -> Result<RepositoryDetail, Error> {
+    pub async fn get_repository(&self, caller: &Caller, name: &RepositoryName) -> Result<RepositoryDetail, Error> {
         let access = self.repository_access(caller, name, Action::Pull).await?;
         let repository = access.repository()?;
         let (short_description, description) = self.db.repository_descriptions(repository.id).await?;
@@ -351,13 +351,13 @@ impl Services {
                 workspace_id: Some(access.registry.workspace_id),
                 action: "repository.update",
                 resource_type: "repository",
-                resource: &full,
+                resource: full,
                 detail: Some(changes.join("; ")),
             };
             self.record_in(&mut tx, caller, event).await?;
         }
         tx.commit().await?;
-        self.repository_detail(caller, name).await
+        self.get_repository(caller, name).await
     }
 }
 

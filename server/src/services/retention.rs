@@ -172,7 +172,7 @@ impl Services {
                 Ok::<_, Error>((plan.deletable_tags(), preview.bytes_freed, protected))
             } else {
                 let tx = tx.insert(self.db.begin().await?);
-                let applied = self.apply_cleanup(tx, &plan).await?;
+                let applied = self.apply_cleanup_plan(tx, &plan).await?;
                 Ok((applied.deleted, applied.bytes_freed, protected))
             }
         }

@@ -2,9 +2,9 @@
 //! config its ID, OS/architecture, history and labels.
 
 use super::Services;
-use super::distribution::RepositoryName;
 use super::distribution::uploads::storage;
 use app::domain::digest::Digest;
+use app::domain::names::RepositoryName;
 use app::domain::policy::{Action, Caller};
 use app::domain::time::Timestamp;
 use app::domain::{Error, Resource};
@@ -15,7 +15,7 @@ use serde_json::Value;
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 impl Services {
-    pub async fn tag_detail(&self, caller: &Caller, name: &RepositoryName, tag: &str) -> Result<TagDetail, Error> {
+    pub async fn get_tag(&self, caller: &Caller, name: &RepositoryName, tag: &str) -> Result<TagDetail, Error> {
         let access = self.repository_access(caller, name, Action::Pull).await?;
         let repository = access.repository()?;
         let record = self.db.find_tag(repository.id, tag).await?.ok_or(Error::NotFound(Resource::Tag))?;
@@ -74,7 +74,7 @@ impl Services {
 
         Ok(TagDetail {
             name: record.name,
-            repository: name.repository.clone(),
+            repository: name.repository().to_string(),
             digest: record.digest,
             media_type: manifest.media_type,
             image_id: manifest.config_digest,

@@ -3,7 +3,7 @@
 
 use super::Services;
 use super::audit::Event;
-use crate::auth::secret::{TOKEN_PREFIX, hash_secret, new_secret};
+use crate::crypto::secret::{TOKEN_PREFIX, hash_secret, new_secret};
 use crate::db::credentials::TokenRecord;
 use crate::db::{new_id, now_ms};
 use app::domain::model::Id;

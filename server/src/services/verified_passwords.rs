@@ -22,9 +22,7 @@ pub struct VerifiedPasswords {
 
 impl Default for VerifiedPasswords {
     fn default() -> Self {
-        let mut key = [0u8; 32];
-        getrandom::fill(&mut key).expect("the operating system's random source");
-        VerifiedPasswords { key, entries: Mutex::default() }
+        VerifiedPasswords { key: crate::crypto::random::bytes(), entries: Mutex::default() }
     }
 }
 

@@ -272,9 +272,7 @@ impl BlobStore for FsBlobStore {
     }
 
     async fn set_aside(&self, digest: &Digest) -> io::Result<Option<String>> {
-        let mut random = [0u8; 8];
-        getrandom::fill(&mut random).map_err(io::Error::other)?;
-        let token = format!("{}-{}", digest.hex(), hex::encode(random));
+        let token = format!("{}-{}", digest.hex(), hex::encode(crate::crypto::random::bytes::<8>()));
         match fs::rename(self.blob_path(digest), self.root.join("trash").join(&token)).await {
             Ok(()) => Ok(Some(token)),
             Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),

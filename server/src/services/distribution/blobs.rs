@@ -1,11 +1,11 @@
 //! Reading and deleting blobs through a repository.
 
-use super::RepositoryName;
 use super::uploads::storage;
 use crate::db::registries::AlsoFetch;
 use crate::services::Services;
 use crate::storage::ByteStream;
 use app::domain::digest::Digest;
+use app::domain::names::RepositoryName;
 use app::domain::policy::{Action, Caller};
 use app::domain::{Error, Resource};
 

@@ -1,9 +1,9 @@
 //! Tag lists, the catalog and the referrers API.
 
-use super::RepositoryName;
 use crate::services::Services;
 use crate::services::manifest_format::OCI_INDEX;
 use app::domain::digest::Digest;
+use app::domain::names::RepositoryName;
 use app::domain::policy::{self, Action, Caller, Principal, Target};
 use app::domain::{Error, Resource};
 use serde_json::{Value, json};

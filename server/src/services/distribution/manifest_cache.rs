@@ -10,8 +10,8 @@
 //! generation on, which retires every entry; an entry records the generation seen
 //! *before* its query, so a lookup that raced with a write is never served later.
 
-use crate::db::content::ManifestLookup;
 use crate::db::credentials::CredentialRef;
+use crate::db::manifests::ManifestLookup;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};

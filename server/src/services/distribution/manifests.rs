@@ -1,15 +1,15 @@
 //! Manifests: push (validated, referenced content required), pull by tag or digest
 //! (counting pulls), delete.
 
-use super::RepositoryName;
 use super::manifest_cache::LookupKey;
-use crate::db::content::{ManifestRecord, NewManifest, PutManifestOutcome};
 use crate::db::credentials::CredentialRef;
+use crate::db::manifests::{ManifestRecord, NewManifest, PutManifestOutcome};
 use crate::db::now_ms;
 use crate::services::Services;
 use crate::services::hashing::digest_of;
 use crate::services::manifest_format;
 use app::domain::digest::{Algorithm, Digest};
+use app::domain::names::RepositoryName;
 use app::domain::names::is_tag;
 use app::domain::policy::{self, Action, Caller, Principal, Target};
 use app::domain::{Error, Resource};
@@ -92,7 +92,7 @@ impl Services {
         let repository = match &access.repository {
             Some(repository) => repository.clone(),
             None if parsed.blobs.is_empty() && parsed.manifests.is_empty() => {
-                self.db.ensure_repository(access.registry.id, &name.repository, now_ms()).await?
+                self.db.ensure_repository(access.registry.id, name.repository(), now_ms()).await?
             }
             None => {
                 let first = parsed.blobs.first().or(parsed.manifests.first()).cloned().unwrap_or_default();
@@ -178,8 +178,8 @@ impl Services {
         };
         let key = LookupKey {
             credential,
-            registry: name.registry.clone(),
-            repository: name.repository.clone(),
+            registry: name.registry().to_string(),
+            repository: name.repository().to_string(),
             reference: reference.as_string(),
             with_content: count_pull,
         };
@@ -189,7 +189,7 @@ impl Services {
                 let generation = self.manifest_cache.generation();
                 let lookup = self
                     .db
-                    .lookup_manifest(&name.registry, &name.repository, credential, reference.tag(), digest.as_deref(), count_pull)
+                    .lookup_manifest(name.registry(), name.repository(), credential, reference.tag(), digest.as_deref(), count_pull)
                     .await?
                     .map(Arc::new);
                 if let Some(lookup) = lookup.as_ref().filter(|l| l.manifest.is_some()) {

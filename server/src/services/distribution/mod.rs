@@ -9,32 +9,12 @@ pub mod manifests;
 pub mod uploads;
 
 use super::Services;
-use crate::db::content::RepositoryRecord;
 use crate::db::registries::{AlsoFetch, RegistryRecord};
+use crate::db::repositories::RepositoryRecord;
 use crate::db::uploads::UploadRecord;
-use app::domain::names::is_repository_path;
+use app::domain::names::RepositoryName;
 use app::domain::policy::{self, Action, Caller};
 use app::domain::{Error, Resource};
-
-/// `REGISTRY/REPOSITORY…` as it appears in `/v2/<name>/…`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RepositoryName {
-    pub registry: String,
-    pub repository: String,
-}
-
-impl RepositoryName {
-    /// Splits and validates a full name; `None` when it is not a valid name.
-    pub fn parse(full: &str) -> Option<RepositoryName> {
-        let (registry, repository) = full.split_once('/')?;
-        let valid = app::domain::names::ResourceName::parse("name", registry).is_ok() && is_repository_path(repository);
-        valid.then(|| RepositoryName { registry: registry.to_string(), repository: repository.to_string() })
-    }
-
-    pub fn full(&self) -> String {
-        format!("{}/{}", self.registry, self.repository)
-    }
-}
 
 /// A repository the caller has been allowed to act on.
 pub struct Access {
@@ -67,7 +47,7 @@ impl Services {
         action: Action,
         also: AlsoFetch<'_>,
     ) -> Result<Access, Error> {
-        let (facts, target) = self.registry_access_facts(caller, &name.registry, Some(&name.repository), also).await?;
+        let (facts, target) = self.registry_access_facts(caller, name.registry(), Some(name.repository()), also).await?;
         policy::require(&caller.principal, action, target)?;
         Ok(Access {
             registry: facts.registry,
@@ -75,19 +55,5 @@ impl Services {
             linked_blob_size: facts.linked_blob_size,
             upload: facts.upload,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_split_into_registry_and_repository() {
-        let name = RepositoryName::parse("acme/team/api").unwrap();
-        assert_eq!((name.registry.as_str(), name.repository.as_str()), ("acme", "team/api"));
-        for bad in ["acme", "acme/", "Acme/api", "acme/API", "a/api", "acme//api"] {
-            assert_eq!(RepositoryName::parse(bad), None, "{bad}");
-        }
     }
 }

@@ -2,7 +2,7 @@
 //! status, cancel, and cross-repository mounts. Bytes stream to the store while being
 //! hashed; a blob becomes visible only after its digest is verified.
 
-use super::{Access, RepositoryName};
+use super::Access;
 use crate::db::now_ms;
 use crate::db::registries::AlsoFetch;
 use crate::db::uploads::{UploadLimits, UploadOpened};
@@ -10,6 +10,7 @@ use crate::services::Services;
 use crate::services::hashing::Hasher;
 use crate::storage::ByteStream;
 use app::domain::digest::{Algorithm, Digest};
+use app::domain::names::RepositoryName;
 use app::domain::policy::{Action, Caller, Principal};
 use app::domain::{Error, Resource};
 use bytes::Bytes;
@@ -30,9 +31,7 @@ pub enum MountResult {
 }
 
 fn new_upload_id() -> String {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).expect("the operating system's random source");
-    hex::encode(bytes)
+    hex::encode(crate::crypto::random::bytes::<16>())
 }
 
 /// Wraps a body so every chunk also feeds `hasher`.
@@ -61,7 +60,7 @@ impl Services {
             Principal::Robot(robot) => format!("robot:{}", robot.id),
             Principal::Anonymous => String::new(),
         };
-        let opened = self.db.insert_upload(&id, access.registry.id, &name.repository, &started_by, UPLOAD_LIMITS, now_ms()).await?;
+        let opened = self.db.insert_upload(&id, access.registry.id, name.repository(), &started_by, UPLOAD_LIMITS, now_ms()).await?;
         match opened {
             UploadOpened::Opened => Ok(UploadState { id, size: 0 }),
             UploadOpened::RegistryFull => Err(Error::Forbidden(format!(
@@ -102,7 +101,7 @@ impl Services {
         }
         let size = self.db.blob_size(&digest_text).await?.unwrap_or(0);
         self.require_room_for_blob(&access, digest, size).await?;
-        let repository = self.db.ensure_repository(access.registry.id, &name.repository, now_ms()).await?;
+        let repository = self.db.ensure_repository(access.registry.id, name.repository(), now_ms()).await?;
         self.db.link_blob(repository.id, &digest_text, now_ms()).await?;
         Ok(MountResult::Mounted(digest.clone()))
     }
@@ -176,7 +175,7 @@ impl Services {
         self.blobs.commit_upload(id, size as u64, tail, digest).await.map_err(storage("commit upload"))?;
         let repository_id = match &access.repository {
             Some(repository) => repository.id,
-            None => self.db.ensure_repository(access.registry.id, &name.repository, now).await?.id,
+            None => self.db.ensure_repository(access.registry.id, name.repository(), now).await?.id,
         };
         self.db.link_blob(repository_id, &digest.to_string(), now).await
     }

@@ -18,10 +18,10 @@ mod listings;
 mod manifests;
 mod uploads;
 
-use crate::auth::registry_token::Claims;
-use crate::services::distribution::RepositoryName;
+use crate::crypto::registry_token::Claims;
 use crate::state::AppState;
 use app::domain::Error;
+use app::domain::names::RepositoryNameError;
 use app::domain::policy::{self, Caller};
 use axum::Router;
 use axum::body::Body;
@@ -33,7 +33,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Extension, Json};
 use error::{OciError, body};
-use path::Route;
+use path::{PathError, Route};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/v2", get(base)).route("/v2/", get(base)).route("/v2/{*rest}", any(dispatch))
@@ -63,8 +63,16 @@ async fn base(Extension(caller): Extension<Caller>) -> Response {
 }
 
 async fn dispatch(State(state): State<AppState>, Path(rest): Path<String>, RawQuery(query): RawQuery, req: Request) -> Response {
-    let Some(route) = path::parse(&rest) else {
-        return body_404();
+    let route = match path::parse(&rest) {
+        Ok(route) => route,
+        Err(PathError::UnknownEndpoint) => return body_404(),
+        Err(PathError::Name(RepositoryNameError::NoRepository)) => {
+            return OciError(Error::NotFound(app::domain::Resource::Repository)).into_response();
+        }
+        Err(PathError::Name(RepositoryNameError::Invalid)) => {
+            return OciError(Error::invalid("name", "repository names are REGISTRY/PATH in lowercase letters, digits and separators"))
+                .into_response();
+        }
     };
     let (mut parts, body) = req.into_parts();
     let Some(caller) = parts.extensions.remove::<Caller>() else {
@@ -86,87 +94,26 @@ async fn dispatch(State(state): State<AppState>, Path(rest): Path<String>, RawQu
             request.query.retain(|(key, _)| key != "mount" && key != "from");
         }
     }
-    let result = match route {
-        Route::Catalog => match method {
-            Method::GET => listings::catalog(&state, &request).await,
-            _ => return unsupported_method(),
-        },
-        Route::Tags { name } => {
-            with_name(&name, |name| async move {
-                match method {
-                    Method::GET => listings::tags(&state, &request, &name).await,
-                    _ => Ok(unsupported_method()),
-                }
-            })
-            .await
-        }
-        Route::Referrers { name, digest } => {
-            with_name(&name, |name| async move {
-                match method {
-                    Method::GET => listings::referrers(&state, &request, &name, &digest).await,
-                    _ => Ok(unsupported_method()),
-                }
-            })
-            .await
-        }
-        Route::Manifest { name, reference } => {
-            with_name(&name, |name| async move {
-                match method {
-                    Method::GET => manifests::get(&state, &request, &name, &reference, true).await,
-                    Method::HEAD => manifests::get(&state, &request, &name, &reference, false).await,
-                    Method::PUT => manifests::put(&state, &request, &name, &reference, body).await,
-                    Method::DELETE => manifests::delete(&state, &request, &name, &reference).await,
-                    _ => Ok(unsupported_method()),
-                }
-            })
-            .await
-        }
-        Route::Blob { name, digest } => {
-            with_name(&name, |name| async move {
-                match method {
-                    Method::GET => blobs::get(&state, &request, &name, &digest, true).await,
-                    Method::HEAD => blobs::get(&state, &request, &name, &digest, false).await,
-                    Method::DELETE => blobs::delete(&state, &request, &name, &digest).await,
-                    _ => Ok(unsupported_method()),
-                }
-            })
-            .await
-        }
-        Route::StartUpload { name } => {
-            with_name(&name, |name| async move {
-                match method {
-                    Method::POST => uploads::start(&state, &request, &name, body).await,
-                    _ => Ok(unsupported_method()),
-                }
-            })
-            .await
-        }
-        Route::Upload { name, id } => {
-            with_name(&name, |name| async move {
-                match method {
-                    Method::GET => uploads::status(&state, &request, &name, &id).await,
-                    Method::PATCH => uploads::patch(&state, &request, &name, &id, body).await,
-                    Method::PUT => uploads::complete(&state, &request, &name, &id, body).await,
-                    Method::DELETE => uploads::cancel(&state, &request, &name, &id).await,
-                    _ => Ok(unsupported_method()),
-                }
-            })
-            .await
-        }
+    let (state, request) = (&state, &request);
+    let result = match (route, method) {
+        (Route::Catalog, Method::GET) => listings::catalog(state, request).await,
+        (Route::Tags { name }, Method::GET) => listings::tags(state, request, &name).await,
+        (Route::Referrers { name, digest }, Method::GET) => listings::referrers(state, request, &name, &digest).await,
+        (Route::Manifest { name, reference }, Method::GET) => manifests::get(state, request, &name, &reference, true).await,
+        (Route::Manifest { name, reference }, Method::HEAD) => manifests::get(state, request, &name, &reference, false).await,
+        (Route::Manifest { name, reference }, Method::PUT) => manifests::put(state, request, &name, &reference, body).await,
+        (Route::Manifest { name, reference }, Method::DELETE) => manifests::delete(state, request, &name, &reference).await,
+        (Route::Blob { name, digest }, Method::GET) => blobs::get(state, request, &name, &digest, true).await,
+        (Route::Blob { name, digest }, Method::HEAD) => blobs::get(state, request, &name, &digest, false).await,
+        (Route::Blob { name, digest }, Method::DELETE) => blobs::delete(state, request, &name, &digest).await,
+        (Route::StartUpload { name }, Method::POST) => uploads::start(state, request, &name, body).await,
+        (Route::Upload { name, id }, Method::GET) => uploads::status(state, request, &name, &id).await,
+        (Route::Upload { name, id }, Method::PATCH) => uploads::patch(state, request, &name, &id, body).await,
+        (Route::Upload { name, id }, Method::PUT) => uploads::complete(state, request, &name, &id, body).await,
+        (Route::Upload { name, id }, Method::DELETE) => uploads::cancel(state, request, &name, &id).await,
+        _ => return unsupported_method(),
     };
     result.unwrap_or_else(IntoResponse::into_response)
-}
-
-async fn with_name<F, Fut>(raw: &str, then: F) -> Result<Response, OciError>
-where
-    F: FnOnce(RepositoryName) -> Fut,
-    Fut: std::future::Future<Output = Result<Response, OciError>>,
-{
-    match RepositoryName::parse(raw) {
-        Some(name) => then(name).await,
-        None if !raw.contains('/') => Err(OciError(Error::NotFound(app::domain::Resource::Repository))),
-        None => Err(OciError(Error::invalid("name", "repository names are REGISTRY/PATH in lowercase letters, digits and separators"))),
-    }
 }
 
 /// Marks a response refused for a token's scope, for `challenge` to add the header
@@ -181,7 +128,7 @@ struct InsufficientScope;
 /// and a client the policy refuses anyway does not loop on 401s.
 fn insufficient_scope(claims: &Claims, route: &Route) -> Response {
     let names_repository =
-        route_repository(route).is_some_and(|name| claims.access.iter().any(|a| a.kind == "repository" && a.name == name));
+        route.repository().is_some_and(|name| claims.access.iter().any(|a| a.kind == "repository" && a.name == name.full()));
     let mut response = if names_repository {
         OciError(Error::Forbidden("The token does not grant this action; ask for a token with the scope in WWW-Authenticate.".to_string()))
             .into_response()
@@ -239,19 +186,6 @@ pub async fn challenge(State(state): State<AppState>, req: Request, next: Next) 
     response
 }
 
-/// The repository a route acts on (`None` for the catalog).
-fn route_repository(route: &Route) -> Option<&str> {
-    match route {
-        Route::Catalog => None,
-        Route::Tags { name }
-        | Route::Manifest { name, .. }
-        | Route::Blob { name, .. }
-        | Route::StartUpload { name }
-        | Route::Upload { name, .. }
-        | Route::Referrers { name, .. } => Some(name),
-    }
-}
-
 /// The token action a request needs on its repository: reads pull, deletes delete,
 /// everything else pushes.
 fn needed_action(method: &Method) -> &'static str {
@@ -264,8 +198,8 @@ fn needed_action(method: &Method) -> &'static str {
 
 /// Whether a registry token's claims cover the request.
 fn token_covers(claims: &Claims, route: &Route, method: &Method) -> bool {
-    match route_repository(route) {
-        Some(name) => claims.allows(name, needed_action(method)),
+    match route.repository() {
+        Some(name) => claims.allows(name.full(), needed_action(method)),
         None => claims.access.iter().any(|a| a.kind == "registry" && a.name == "catalog"),
     }
 }
@@ -273,8 +207,8 @@ fn token_covers(claims: &Claims, route: &Route, method: &Method) -> bool {
 /// The token scope a `/v2/` request needs, from its method and path.
 fn scope_for(method: &Method, path: &str) -> Option<String> {
     let rest = path.strip_prefix("/v2/")?;
-    let route = path::parse(rest)?;
-    let Some(name) = route_repository(&route) else { return Some("registry:catalog:*".to_string()) };
+    let route = path::parse(rest).ok()?;
+    let Some(name) = route.repository() else { return Some("registry:catalog:*".to_string()) };
     let actions = match needed_action(method) {
         "push" => "pull,push",
         action => action,
@@ -312,13 +246,13 @@ mod tests {
             jti: "x".into(),
             access: access
                 .iter()
-                .map(|(kind, name, actions)| crate::auth::registry_token::Access {
+                .map(|(kind, name, actions)| crate::crypto::registry_token::Access {
                     kind: kind.to_string(),
                     name: name.to_string(),
                     actions: actions.iter().map(|a| a.to_string()).collect(),
                 })
                 .collect(),
-            berth: crate::auth::registry_token::Subject::User { id: 1, admin: false },
+            berth: crate::crypto::registry_token::Subject::User { id: 1, admin: false },
         }
     }
 

@@ -2,11 +2,11 @@
 
 use super::Request2;
 use super::error::OciError;
-use crate::services::distribution::RepositoryName;
 use crate::services::distribution::manifests::Reference;
 use crate::services::manifest_format::MAX_MANIFEST_BYTES;
 use crate::state::AppState;
 use app::domain::Error;
+use app::domain::names::RepositoryName;
 use axum::body::Body;
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION};

@@ -7,6 +7,7 @@
 //! cannot start within `MAX_WAIT` is answered "busy, retry" instead. Token pulls
 //! never wait here.
 
+use super::random;
 use app::domain::Error;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -48,9 +49,7 @@ pub async fn hash(password: String) -> Result<String, Error> {
 }
 
 fn hash_blocking(password: &str) -> Result<String, Error> {
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|_| Error::Internal)?;
-    let salt = SaltString::encode_b64(&salt).map_err(|_| Error::Internal)?;
+    let salt = SaltString::encode_b64(&random::bytes::<16>()).map_err(|_| Error::Internal)?;
     Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|err| {
         tracing::error!(error = %err, "argon2 hashing failed");
         Error::Internal
@@ -85,21 +84,7 @@ fn dummy_hash() -> &'static str {
 
 /// A random 24-character password from an unambiguous alphabet (about 140 bits).
 pub fn generate() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-    // Bytes at or above the largest multiple of the alphabet size are dropped, so
-    // every character is equally likely.
-    let limit = (256 / ALPHABET.len() * ALPHABET.len()) as u8;
-    let mut password = String::with_capacity(24);
-    while password.len() < 24 {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).expect("the operating system's random source");
-        for b in bytes.into_iter().filter(|b| *b < limit) {
-            if password.len() < 24 {
-                password.push(ALPHABET[b as usize % ALPHABET.len()] as char);
-            }
-        }
-    }
-    password
+    random::string(b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 24)
 }
 
 #[cfg(test)]

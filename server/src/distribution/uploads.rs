@@ -3,11 +3,11 @@
 
 use super::error::OciError;
 use super::{Request2, stream};
-use crate::services::distribution::RepositoryName;
 use crate::services::distribution::uploads::{MountResult, UploadState};
 use crate::state::AppState;
 use app::domain::Error;
 use app::domain::digest::Digest;
+use app::domain::names::RepositoryName;
 use axum::body::Body;
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_LENGTH, LOCATION, RANGE};
@@ -58,7 +58,7 @@ fn has_body(request: &Request2) -> bool {
 pub async fn start(state: &AppState, request: &Request2, name: &RepositoryName, body: Body) -> Result<Response, OciError> {
     let services = &state.services;
     if let Some(digest) = digest_param(request, "mount")? {
-        let from = request.param("from").and_then(RepositoryName::parse);
+        let from = request.param("from").and_then(|from| RepositoryName::parse(from).ok());
         return Ok(match services.mount_blob(&request.caller, name, &digest, from.as_ref()).await? {
             MountResult::Mounted(digest) => created(name, &digest),
             MountResult::Started(upload) => accepted(name, &upload, StatusCode::ACCEPTED),

@@ -2,12 +2,12 @@
 
 use super::Request2;
 use super::error::OciError;
-use crate::services::distribution::RepositoryName;
 use crate::services::distribution::listings::Page;
 use crate::services::manifest_format::OCI_INDEX;
 use crate::state::AppState;
 use app::domain::Error;
 use app::domain::digest::Digest;
+use app::domain::names::RepositoryName;
 use axum::Json;
 use axum::http::header::{CONTENT_TYPE, LINK};
 use axum::http::{HeaderValue, StatusCode};

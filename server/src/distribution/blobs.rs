@@ -2,10 +2,10 @@
 
 use super::Request2;
 use super::error::OciError;
-use crate::services::distribution::RepositoryName;
 use crate::services::distribution::blobs::RangeRequest;
 use crate::state::AppState;
 use app::domain::digest::Digest;
+use app::domain::names::RepositoryName;
 use app::domain::{Error, Resource};
 use axum::body::Body;
 use axum::http::StatusCode;

@@ -2,6 +2,7 @@
 //! stored under. They carry about 238 bits of entropy, so a single SHA-256 is the
 //! right tool: a slow password hash would only make every registry request slow.
 
+use super::random;
 use sha2::{Digest, Sha256};
 
 /// Personal access tokens start with this, so they are recognisable (and scannable
@@ -11,22 +12,9 @@ pub const TOKEN_PREFIX: &str = "berth_pat_";
 const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const LENGTH: usize = 40;
 
+/// `prefix` followed by 40 random letters and digits.
 pub fn new_secret(prefix: &str) -> String {
-    // Bytes at or above the largest multiple of the alphabet size are dropped, so
-    // every character is equally likely.
-    let limit = (256 / ALPHABET.len() * ALPHABET.len()) as u8;
-    let mut secret = String::with_capacity(prefix.len() + LENGTH);
-    secret.push_str(prefix);
-    while secret.len() < prefix.len() + LENGTH {
-        let mut bytes = [0u8; 64];
-        getrandom::fill(&mut bytes).expect("the operating system's random source");
-        for b in bytes.into_iter().filter(|b| *b < limit) {
-            if secret.len() < prefix.len() + LENGTH {
-                secret.push(ALPHABET[b as usize % ALPHABET.len()] as char);
-            }
-        }
-    }
-    secret
+    format!("{prefix}{}", random::string(ALPHABET, LENGTH))
 }
 
 pub fn hash_secret(secret: &str) -> String {

@@ -1,0 +1,209 @@
+//! Repositories: their records, listing with sizes, the catalog, pull counts,
+//! descriptions, immutability and deletion.
+
+use super::transaction::Tx;
+use super::{Db, internal};
+use app::domain::Error;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+#[derive(Debug, Clone)]
+pub struct RepositoryRecord {
+    pub id: i64,
+    pub registry_id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub last_push_at: Option<i64>,
+    pub pulls: i64,
+    pub last_pulled_at: Option<i64>,
+}
+
+pub(super) fn repository(row: &AnyRow) -> Result<RepositoryRecord, sqlx::Error> {
+    Ok(RepositoryRecord {
+        id: row.try_get("id")?,
+        registry_id: row.try_get("registry_id")?,
+        name: row.try_get("name")?,
+        created_at: row.try_get("created_at")?,
+        last_push_at: row.try_get("last_push_at")?,
+        pulls: row.try_get("pulls")?,
+        last_pulled_at: row.try_get("last_pulled_at")?,
+    })
+}
+
+pub(super) const REPOSITORY_COLUMNS: &str = "id, registry_id, name, created_at, last_push_at, pulls, last_pulled_at";
+
+impl Db {
+    pub async fn find_repository(&self, registry_id: i64, name: &str) -> Result<Option<RepositoryRecord>, Error> {
+        sqlx::query(&format!("SELECT {REPOSITORY_COLUMNS} FROM repositories WHERE registry_id = $1 AND name = $2"))
+            .bind(registry_id)
+            .bind(name)
+            .fetch_optional(&mut *self.read().await?)
+            .await
+            .and_then(|row| row.as_ref().map(repository).transpose())
+            .map_err(internal("find repository"))
+    }
+
+    /// The repository, created on first use (the first push to a name).
+    pub async fn ensure_repository(&self, registry_id: i64, name: &str, now: i64) -> Result<RepositoryRecord, Error> {
+        sqlx::query(
+            "INSERT INTO repositories (id, registry_id, name, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (registry_id, name) DO NOTHING",
+        )
+        .bind(super::new_id())
+        .bind(registry_id)
+        .bind(name)
+        .bind(now)
+        .execute(&mut *self.write().await?)
+        .await
+        .map_err(internal("create repository"))?;
+        self.find_repository(registry_id, name).await?.ok_or(Error::Internal)
+    }
+
+    /// `registry/repository` names in byte order after `last`, from the given
+    /// registries (`None` = every registry), at most `limit`.
+    pub async fn catalog(&self, registry_ids: Option<&[i64]>, last: Option<&str>, limit: i64) -> Result<Vec<String>, Error> {
+        let rows = sqlx::query(
+            "SELECT g.name || '/' || r.name AS full_name, g.id AS registry_id
+             FROM repositories r JOIN registries g ON g.id = r.registry_id
+             WHERE g.name || '/' || r.name > $1
+             ORDER BY full_name",
+        )
+        .bind(last.unwrap_or(""))
+        .fetch_all(&mut *self.read().await?)
+        .await
+        .map_err(internal("catalog"))?;
+        let mut names = Vec::new();
+        for row in rows {
+            let registry_id: i64 = row.try_get("registry_id").map_err(internal("decode catalog"))?;
+            if registry_ids.is_none_or(|ids| ids.contains(&registry_id)) {
+                names.push(row.try_get::<String, _>("full_name").map_err(internal("decode catalog"))?);
+                if names.len() as i64 >= limit {
+                    break;
+                }
+            }
+        }
+        Ok(names)
+    }
+
+    pub async fn add_pulls(&self, repository_id: i64, tag: Option<&str>, count: i64, at: i64) -> Result<(), Error> {
+        sqlx::query("UPDATE repositories SET pulls = pulls + $1, last_pulled_at = $2 WHERE id = $3")
+            .bind(count)
+            .bind(at)
+            .bind(repository_id)
+            .execute(&mut *self.write().await?)
+            .await
+            .map_err(internal("count repository pulls"))?;
+        if let Some(tag) = tag {
+            sqlx::query("UPDATE tags SET pulls = pulls + $1, last_pulled_at = $2 WHERE repository_id = $3 AND name = $4")
+                .bind(count)
+                .bind(at)
+                .bind(repository_id)
+                .bind(tag)
+                .execute(&mut *self.write().await?)
+                .await
+                .map_err(internal("count tag pulls"))?;
+        }
+        Ok(())
+    }
+}
+
+/// A repository with the numbers the console and the API list.
+#[derive(Debug, Clone)]
+pub struct RepositoryUsage {
+    pub repository: RepositoryRecord,
+    pub tags: i64,
+    pub size_bytes: i64,
+}
+
+impl Db {
+    /// Every repository of the registry with its tag count and size: one statement,
+    /// however many repositories there are.
+    pub async fn list_repositories(&self, registry_id: i64) -> Result<Vec<RepositoryUsage>, Error> {
+        let columns = REPOSITORY_COLUMNS.split(',').map(|c| format!("rp.{}", c.trim())).collect::<Vec<_>>().join(", ");
+        let rows = sqlx::query(&format!(
+            "SELECT {columns},
+                    (SELECT COUNT(*) FROM tags t WHERE t.repository_id = rp.id) AS tag_count,
+                    (SELECT COALESCE(SUM(b.size), 0) FROM blobs b WHERE b.digest IN (
+                        SELECT mr.child_digest FROM manifest_references mr
+                        WHERE mr.repository_id = rp.id AND mr.kind = 'blob')) AS size_bytes
+             FROM repositories rp WHERE rp.registry_id = $1 ORDER BY rp.name"
+        ))
+        .bind(registry_id)
+        .fetch_all(&mut *self.read().await?)
+        .await
+        .map_err(internal("list repositories"))?;
+        rows.iter()
+            .map(|row| {
+                Ok(RepositoryUsage {
+                    repository: repository(row)?,
+                    tags: row.try_get("tag_count")?,
+                    size_bytes: row.try_get("size_bytes")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(internal("decode repositories"))
+    }
+
+    /// Whether the repository's tags are immutable: its own setting, else its
+    /// registry's default.
+    pub async fn tags_immutable(&self, repository_id: i64) -> Result<bool, Error> {
+        sqlx::query(
+            "SELECT COALESCE(repo.immutable_tags, reg.immutable_tags_default) AS immutable
+             FROM repositories repo JOIN registries reg ON reg.id = repo.registry_id WHERE repo.id = $1",
+        )
+        .bind(repository_id)
+        .fetch_optional(&mut *self.read().await?)
+        .await
+        .map_err(internal("read immutability"))?
+        .map(|row| row.try_get::<i64, _>("immutable").map(|v| v != 0))
+        .transpose()
+        .map(Option::unwrap_or_default)
+        .map_err(internal("decode immutability"))
+    }
+
+    pub async fn repository_descriptions(&self, repository_id: i64) -> Result<(String, String), Error> {
+        let row = sqlx::query("SELECT short_description, description FROM repositories WHERE id = $1")
+            .bind(repository_id)
+            .fetch_one(&mut *self.read().await?)
+            .await
+            .map_err(internal("read descriptions"))?;
+        Ok((
+            row.try_get("short_description").map_err(internal("decode descriptions"))?,
+            row.try_get("description").map_err(internal("decode descriptions"))?,
+        ))
+    }
+}
+
+impl Tx<'_> {
+    pub async fn set_repository_descriptions(&mut self, repository_id: i64, short: &str, full: &str) -> Result<(), Error> {
+        sqlx::query("UPDATE repositories SET short_description = $1, description = $2 WHERE id = $3")
+            .bind(short)
+            .bind(full)
+            .bind(repository_id)
+            .execute(self.conn())
+            .await
+            .map(|_| ())
+            .map_err(internal("set descriptions"))
+    }
+
+    /// `None` follows the registry's default.
+    pub async fn set_repository_immutability(&mut self, repository_id: i64, immutable: Option<bool>) -> Result<(), Error> {
+        sqlx::query("UPDATE repositories SET immutable_tags = $1 WHERE id = $2")
+            .bind(immutable.map(i64::from))
+            .bind(repository_id)
+            .execute(self.conn())
+            .await
+            .map(|_| ())
+            .map_err(internal("set immutability"))
+    }
+
+    /// Deletes a repository with its manifests, tags and blob links.
+    pub async fn delete_repository(&mut self, repository_id: i64) -> Result<(), Error> {
+        sqlx::query("DELETE FROM repositories WHERE id = $1")
+            .bind(repository_id)
+            .execute(self.conn())
+            .await
+            .map(|_| ())
+            .map_err(internal("delete repository"))
+    }
+}
