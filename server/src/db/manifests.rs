@@ -21,6 +21,16 @@ pub struct ManifestRecord {
     pub pushed_at: i64,
 }
 
+/// A referrer's descriptor: what the referrers API and the tag page list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReferrerRecord {
+    pub digest: String,
+    pub media_type: String,
+    pub artifact_type: Option<String>,
+    pub size: i64,
+    pub annotations: Option<String>,
+}
+
 pub(super) fn manifest(row: &AnyRow) -> Result<ManifestRecord, sqlx::Error> {
     Ok(ManifestRecord {
         digest: row.try_get("digest")?,
@@ -197,15 +207,18 @@ impl Db {
         Ok(deleted.rows_affected() > 0)
     }
 
-    /// Manifests in the repository whose `subject` is `digest`.
-    pub async fn list_referrers(&self, repository_id: i64, digest: &str) -> Result<Vec<ManifestRecord>, Error> {
-        sqlx::query(&format!("SELECT {MANIFEST_COLUMNS} FROM manifests WHERE repository_id = $1 AND subject_digest = $2 ORDER BY digest"))
-            .bind(repository_id)
-            .bind(digest)
-            .fetch_all(&mut *self.read().await?)
-            .await
-            .and_then(|rows| rows.iter().map(manifest).collect())
-            .map_err(internal("list referrers"))
+    /// Descriptors of the manifests in the repository whose `subject` is `digest`
+    /// (without their bytes).
+    pub async fn list_referrers(&self, repository_id: i64, digest: &str) -> Result<Vec<ReferrerRecord>, Error> {
+        sqlx::query_as(
+            "SELECT digest, media_type, artifact_type, size, annotations FROM manifests
+             WHERE repository_id = $1 AND subject_digest = $2 ORDER BY digest",
+        )
+        .bind(repository_id)
+        .bind(digest)
+        .fetch_all(&mut *self.read().await?)
+        .await
+        .map_err(internal("list referrers"))
     }
 }
 

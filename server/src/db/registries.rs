@@ -255,23 +255,6 @@ fn decode_with_usage(rows: &[AnyRow]) -> Result<Vec<(RegistryRecord, RegistryUsa
         .map_err(internal("decode registries"))
 }
 
-impl Db {
-    /// `(id, workspace_id, is_public)` of every registry, for deciding which of them a
-    /// caller may list.
-    pub async fn registry_visibility(&self) -> Result<Vec<(i64, i64, bool)>, Error> {
-        let rows = sqlx::query("SELECT id, workspace_id, visibility FROM registries")
-            .fetch_all(&mut *self.read().await?)
-            .await
-            .map_err(internal("list registry visibility"))?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("id")?, r.try_get("workspace_id")?, r.try_get::<String, _>("visibility")? == "public")))
-            .collect::<Result<Vec<_>, sqlx::Error>>()
-            .map_err(internal("decode registry visibility"))
-    }
-}
-
-impl Db {}
-
 /// Registries with their usage (repositories, tags, distinct blob bytes, last push),
 /// one row each, filtered by workspace (`$1`); callers add conditions and an order.
 const REGISTRIES_WITH_USAGE: &str =

@@ -4,8 +4,23 @@
 use super::transaction::Tx;
 use super::{Db, internal};
 use app::domain::Error;
+use app::domain::model::Role;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+
+/// Which registries a catalog lists. The service fills it in from the policy's
+/// answers for each kind of registry, so the query applies the policy, not a copy.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogScope {
+    pub every_registry: bool,
+    /// Public registries of workspaces the caller is not a member of.
+    pub public_registries: bool,
+    /// A robot's own registry.
+    pub own_registry: Option<i64>,
+    /// The user whose memberships admit registries, with the roles that do.
+    pub member: Option<i64>,
+    pub member_roles: Vec<Role>,
+}
 
 #[derive(Debug, Clone)]
 pub struct RepositoryRecord {
@@ -59,30 +74,34 @@ impl Db {
         self.find_repository(registry_id, name).await?.ok_or(Error::Internal)
     }
 
-    /// `registry/repository` names in byte order after `last`, from the given
-    /// registries (`None` = every registry), at most `limit`.
-    pub async fn catalog(&self, registry_ids: Option<&[i64]>, last: Option<&str>, limit: i64) -> Result<Vec<String>, Error> {
-        let rows = sqlx::query(
-            "SELECT g.name || '/' || r.name AS full_name, g.id AS registry_id
+    /// `registry/repository` names in byte order after `last`, from the registries
+    /// `scope` admits, at most `limit`: filtered, ordered and limited in one query.
+    pub async fn catalog(&self, scope: &CatalogScope, last: Option<&str>, limit: i64) -> Result<Vec<String>, Error> {
+        let role = |i: usize| scope.member_roles.get(i).map_or("", |r| r.as_str());
+        sqlx::query_scalar(
+            "SELECT g.name || '/' || r.name AS full_name
              FROM repositories r JOIN registries g ON g.id = r.registry_id
              WHERE g.name || '/' || r.name > $1
-             ORDER BY full_name",
+               AND ($2 = 1
+                    OR ($3 = 1 AND g.visibility = 'public')
+                    OR g.id = $4
+                    OR g.workspace_id IN (SELECT m.workspace_id FROM workspace_members m
+                                          WHERE m.user_id = $5 AND m.role IN ($6, $7, $8)))
+             ORDER BY full_name
+             LIMIT $9",
         )
         .bind(last.unwrap_or(""))
+        .bind(i64::from(scope.every_registry))
+        .bind(i64::from(scope.public_registries))
+        .bind(scope.own_registry.unwrap_or(-1))
+        .bind(scope.member.unwrap_or(-1))
+        .bind(role(0))
+        .bind(role(1))
+        .bind(role(2))
+        .bind(limit)
         .fetch_all(&mut *self.read().await?)
         .await
-        .map_err(internal("catalog"))?;
-        let mut names = Vec::new();
-        for row in rows {
-            let registry_id: i64 = row.try_get("registry_id").map_err(internal("decode catalog"))?;
-            if registry_ids.is_none_or(|ids| ids.contains(&registry_id)) {
-                names.push(row.try_get::<String, _>("full_name").map_err(internal("decode catalog"))?);
-                if names.len() as i64 >= limit {
-                    break;
-                }
-            }
-        }
-        Ok(names)
+        .map_err(internal("catalog"))
     }
 
     pub async fn add_pulls(&self, repository_id: i64, tag: Option<&str>, count: i64, at: i64) -> Result<(), Error> {

@@ -3,6 +3,7 @@
 use super::{Db, internal};
 use app::domain::Error;
 use sqlx::Row;
+use std::collections::HashMap;
 
 /// Blob bytes a set of manifests needs, each blob counted once: the blobs of the
 /// manifests themselves and of the manifests an index lists.
@@ -52,14 +53,20 @@ impl Db {
     }
 
     /// The stored image size of a manifest (0 when unknown).
-    pub async fn manifest_image_size(&self, repository_id: i64, digest: &str) -> Result<i64, Error> {
-        let row = sqlx::query("SELECT COALESCE(image_size, 0) AS size FROM manifests WHERE repository_id = $1 AND digest = $2")
-            .bind(repository_id)
-            .bind(digest)
-            .fetch_optional(&mut *self.read().await?)
-            .await
-            .map_err(internal("manifest image size"))?;
-        row.map(|r| r.try_get::<i64, _>("size")).transpose().map(Option::unwrap_or_default).map_err(internal("decode size"))
+    /// The stored image size of each of `digests` found in the repository, for an
+    /// index's summary: one query per 500 listed manifests, not one per manifest.
+    pub async fn manifest_image_sizes(&self, repository_id: i64, digests: &[String]) -> Result<HashMap<String, i64>, Error> {
+        let mut sizes = HashMap::new();
+        for chunk in digests.chunks(500) {
+            let list = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
+            let sql = format!("SELECT digest, COALESCE(image_size, 0) FROM manifests WHERE repository_id = $1 AND digest IN ({list})");
+            let mut query = sqlx::query_as::<_, (String, i64)>(&sql).bind(repository_id);
+            for digest in chunk {
+                query = query.bind(digest);
+            }
+            sizes.extend(query.fetch_all(&mut *self.read().await?).await.map_err(internal("manifest image sizes"))?);
+        }
+        Ok(sizes)
     }
 
     /// Compressed bytes of an image: its distinct blobs (for an index, its

@@ -224,3 +224,49 @@ async fn the_openapi_document_is_published() {
         assert!(document["paths"].get(path).is_some(), "{path}");
     }
 }
+
+/// `_catalog` lists exactly what each kind of caller may pull: everything for an
+/// administrator, the caller's workspaces' registries and public ones for a member,
+/// a robot's own registry and public ones for a robot, public ones for anyone else.
+#[tokio::test]
+async fn the_catalog_lists_what_each_caller_may_pull() {
+    use crate::oci_helpers::Registry;
+    let berth = TestBerth::start().await;
+    for workspace in ["acme", "other"] {
+        assert_eq!(call(&berth, Method::POST, "/workspaces", Some(json!({ "name": workspace }))).await.0, 201);
+    }
+    for (workspace, registry, visibility) in
+        [("acme", "apps", "private"), ("acme", "tools", "private"), ("acme", "pub", "public"), ("other", "secret", "private")]
+    {
+        let body = json!({ "name": registry, "visibility": visibility });
+        assert_eq!(call(&berth, Method::POST, &format!("/workspaces/{workspace}/registries"), Some(body)).await.0, 201);
+    }
+    let admin = Registry::admin(&berth);
+    for name in ["apps/api", "tools/lint", "pub/base", "secret/plans"] {
+        admin.push_image(name, "v1", name).await;
+    }
+    berth.create_user("viewer1", "viewer1-password", false).await;
+    let viewer = Some(json!({ "role": "viewer" }));
+    assert_eq!(call(&berth, Method::PUT, "/workspaces/acme/members/viewer1", viewer).await.0, 200);
+    berth.create_user("loner1", "loner1-password", false).await;
+    let (_, robot) = call(&berth, Method::POST, "/registries/tools/robots", Some(json!({ "name": "ci", "permission": "pull" }))).await;
+
+    let catalog = |credentials: Option<(String, String)>| {
+        let client = Registry { berth: &berth, credentials };
+        async move {
+            let response = client.request(Method::GET, "/v2/_catalog?n=10").send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            response.json::<Value>().await.unwrap()["repositories"].clone()
+        }
+    };
+    let pair = |user: &str, secret: &str| Some((user.to_string(), secret.to_string()));
+    let robot_credentials = pair(robot["username"].as_str().unwrap(), robot["secret"].as_str().unwrap());
+    assert_eq!(catalog(pair("admin", ADMIN_PASSWORD)).await, json!(["apps/api", "pub/base", "secret/plans", "tools/lint"]));
+    assert_eq!(catalog(pair("viewer1", "viewer1-password")).await, json!(["apps/api", "pub/base", "tools/lint"]));
+    assert_eq!(catalog(pair("loner1", "loner1-password")).await, json!(["pub/base"]));
+    assert_eq!(catalog(robot_credentials).await, json!(["pub/base", "tools/lint"]));
+    assert_eq!(catalog(None).await, json!(["pub/base"]));
+
+    let first: Value = admin.request(Method::GET, "/v2/_catalog?n=1&last=apps/api").send().await.unwrap().json().await.unwrap();
+    assert_eq!(first["repositories"], json!(["pub/base"]), "paged after `last`, limited to `n`");
+}

@@ -1,13 +1,14 @@
 //! Tag lists, the catalog and the referrers API.
 
+use crate::db::repositories::CatalogScope;
 use crate::services::Services;
 use crate::services::manifest_format::OCI_INDEX;
 use app::domain::digest::Digest;
+use app::domain::model::Role;
 use app::domain::names::RepositoryName;
 use app::domain::policy::{self, Action, Caller, Principal, Target};
 use app::domain::{Error, Resource};
 use serde_json::{Value, json};
-use std::collections::HashMap;
 
 /// One page of a listing and whether more follow.
 pub struct Page {
@@ -29,31 +30,11 @@ impl Services {
     /// `registry/repository` names the caller may pull from, in byte order.
     pub async fn catalog(&self, caller: &Caller, n: Option<i64>, last: Option<&str>) -> Result<Page, Error> {
         self.require_live_credential(caller).await?;
-        let visible = self.pullable_registries(caller).await?;
         let limit = n.unwrap_or(i64::MAX - 1);
-        let mut items = self.db.catalog(visible.as_deref(), last, limit.saturating_add(1)).await?;
+        let mut items = self.db.catalog(&catalog_scope(&caller.principal), last, limit.saturating_add(1)).await?;
         let more = items.len() as i64 > limit;
         items.truncate(limit as usize);
         Ok(Page { items, more })
-    }
-
-    /// The ids of registries the caller may pull from; `None` means all of them.
-    async fn pullable_registries(&self, caller: &Caller) -> Result<Option<Vec<i64>>, Error> {
-        if caller.principal.user().is_some_and(|u| u.is_admin) {
-            return Ok(None);
-        }
-        let roles: HashMap<i64, _> = match &caller.principal {
-            Principal::User(user) => self.db.list_memberships(user.id).await?.into_iter().map(|(w, role)| (w.id, role)).collect(),
-            _ => HashMap::new(),
-        };
-        let mut ids = Vec::new();
-        for (id, workspace_id, public) in self.db.registry_visibility().await? {
-            let target = Target::Registry { registry_id: id, public, role: roles.get(&workspace_id).copied() };
-            if policy::decide(&caller.principal, Action::Pull, target) == policy::Decision::Allow {
-                ids.push(id);
-            }
-        }
-        Ok(Some(ids))
     }
 
     /// The referrers API: an OCI index of the manifests whose subject is `digest`,
@@ -87,5 +68,63 @@ impl Services {
             }
         }
         Ok(json!({ "schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": manifests }))
+    }
+}
+
+/// Asks the policy, for each kind of registry, whether `principal` may pull from it.
+/// A registry id no registry has stands for "some other registry".
+fn catalog_scope(principal: &Principal) -> CatalogScope {
+    const OTHER: i64 = -1;
+    let allows = |registry_id: i64, public: bool, role: Option<Role>| {
+        policy::decide(principal, Action::Pull, Target::Registry { registry_id, public, role }) == policy::Decision::Allow
+    };
+    let own_registry = match principal {
+        Principal::Robot(robot) if allows(robot.registry_id, false, None) => Some(robot.registry_id),
+        _ => None,
+    };
+    let member = match principal {
+        Principal::User(user) => Some(user.id),
+        _ => None,
+    };
+    CatalogScope {
+        every_registry: allows(OTHER, false, None),
+        public_registries: allows(OTHER, true, None),
+        own_registry,
+        member,
+        member_roles: Role::ALL.into_iter().filter(|&role| member.is_some() && allows(OTHER, false, Some(role))).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::model::RobotPermission;
+    use app::domain::policy::{RobotIdentity, UserIdentity};
+
+    #[test]
+    fn catalog_scope_follows_the_policy() {
+        let anonymous = catalog_scope(&Principal::Anonymous);
+        assert!(!anonymous.every_registry && anonymous.public_registries && anonymous.own_registry.is_none());
+        assert!(anonymous.member_roles.is_empty());
+
+        let robot = Principal::Robot(RobotIdentity {
+            id: 1,
+            registry_id: 7,
+            registry: "r".into(),
+            name: "ci".into(),
+            permission: RobotPermission::Pull,
+        });
+        let robot = catalog_scope(&robot);
+        assert_eq!(robot.own_registry, Some(7));
+        assert!(!robot.every_registry && robot.public_registries && robot.member.is_none());
+
+        let member = Principal::User(UserIdentity { id: 3, username: "u".into(), is_admin: false });
+        let member = catalog_scope(&member);
+        assert_eq!(member.member, Some(3));
+        assert_eq!(member.member_roles.len(), Role::ALL.len());
+        assert!(!member.every_registry && member.public_registries);
+
+        let admin = Principal::User(UserIdentity { id: 4, username: "a".into(), is_admin: true });
+        assert!(catalog_scope(&admin).every_registry);
     }
 }

@@ -141,10 +141,8 @@ impl Services {
     /// manifests for an index.
     async fn summarize(&self, repository_id: i64, parsed: &manifest_format::ParsedManifest) -> Result<(i64, Option<String>), Error> {
         if !parsed.manifests.is_empty() {
-            let mut size = 0;
-            for child in &parsed.manifests {
-                size += self.db.manifest_image_size(repository_id, child).await?;
-            }
+            let sizes = self.db.manifest_image_sizes(repository_id, &parsed.manifests).await?;
+            let size = parsed.manifests.iter().map(|child| sizes.get(child).copied().unwrap_or(0)).sum();
             let platform = (!parsed.platforms.is_empty()).then(|| parsed.platforms.join(", "));
             return Ok((size, platform));
         }
