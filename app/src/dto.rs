@@ -265,6 +265,28 @@ pub enum RegistrySort {
     LastPush,
 }
 
+/// One page of a registry's repositories whose names contain the filter, by name,
+/// found by keyset like `TagPage`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepositoryPage {
+    pub repositories: Vec<RepositorySummary>,
+    /// Repositories matching the filter, and in the whole registry.
+    pub matching: i64,
+    pub total: i64,
+    pub next: Option<String>,
+    pub previous: Option<String>,
+}
+
+/// One page of a repository's untagged images, newest first, found by keyset like
+/// `TagPage`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UntaggedPage {
+    pub images: Vec<UntaggedImage>,
+    pub total: i64,
+    pub next: Option<String>,
+    pub previous: Option<String>,
+}
+
 /// One page of a workspace's registries whose names contain the filter, found by
 /// keyset like `TagPage`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

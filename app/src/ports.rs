@@ -46,7 +46,14 @@ pub trait Console: Send + Sync + 'static {
     async fn delete_registry(&self, caller: &Caller, registry: &str) -> Result<DestroyReport, Error>;
     /// All or nothing: one missing or forbidden name deletes none of them.
     async fn delete_registries(&self, caller: &Caller, registries: &[String]) -> Result<Vec<DestroyReport>, Error>;
-    async fn list_repositories(&self, caller: &Caller, registry: &str) -> Result<Vec<RepositorySummary>, Error>;
+    async fn list_repository_page(
+        &self,
+        caller: &Caller,
+        registry: &str,
+        filter: &str,
+        after: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<RepositoryPage, Error>;
 
     async fn list_robots(&self, caller: &Caller, registry: &str) -> Result<Vec<Robot>, Error>;
     async fn create_robot(&self, caller: &Caller, registry: &str, new: NewRobot) -> Result<RobotSecret, Error>;
@@ -69,7 +76,13 @@ pub trait Console: Send + Sync + 'static {
     async fn delete_repository(&self, caller: &Caller, repository: &str) -> Result<(), Error>;
     async fn get_repository(&self, caller: &Caller, repository: &str) -> Result<RepositoryDetail, Error>;
     async fn update_repository(&self, caller: &Caller, repository: &str, patch: RepositoryPatch) -> Result<RepositoryDetail, Error>;
-    async fn list_untagged_images(&self, caller: &Caller, repository: &str) -> Result<Vec<UntaggedImage>, Error>;
+    async fn list_untagged_images(
+        &self,
+        caller: &Caller,
+        repository: &str,
+        after: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<UntaggedPage, Error>;
     /// Returns the digests of the manifests deleted (the image, its referrers, children).
     async fn delete_image(&self, caller: &Caller, repository: &str, digest: &str) -> Result<Vec<String>, Error>;
 

@@ -3,6 +3,7 @@
 
 use crate::components::confirm_deletion::{ConfirmDeletion, DeleteSelectedButton};
 use crate::components::notice::{ErrorNotice, SuccessNotice};
+use crate::components::pager::{KeysetPager, PagePosition, after_before, page_count};
 use crate::components::shell::use_current_user;
 use crate::components::workspace::{WorkspaceHeader, may, use_workspace_name};
 use crate::domain::model::Visibility;
@@ -19,22 +20,18 @@ use leptos_router::hooks::use_query_map;
 /// Registries per page: the server's page size (`services::registries::REGISTRY_PAGE_SIZE`).
 const PAGE_SIZE: usize = 25;
 
-/// Which page of registries the list shows: the filter, the sort and the keyset
-/// cursor of the page (`None` for the first), kept above the table so typing in the
-/// filter never re-renders the input.
+/// Which page of registries the list shows: the filter, the sort and the page,
+/// kept above the table so typing in the filter never re-renders the input.
 #[derive(Clone, Copy)]
 struct RegistryPaging {
     filter: RwSignal<String>,
     sort: RwSignal<RegistrySort>,
-    cursor: RwSignal<Option<(Direction, String)>>,
-    /// Counts from 0, for "page n of m".
-    index: RwSignal<usize>,
+    position: PagePosition,
 }
 
 impl RegistryPaging {
     fn restart(&self) {
-        self.cursor.set(None);
-        self.index.set(0);
+        self.position.restart();
     }
 }
 
@@ -49,20 +46,24 @@ pub fn RegistriesPage() -> impl IntoView {
     let paging = RegistryPaging {
         filter: RwSignal::new(query.read_untracked().get("q").unwrap_or_default()),
         sort: RwSignal::new(RegistrySort::Name),
-        cursor: RwSignal::new(None),
-        index: RwSignal::new(0),
+        position: PagePosition::default(),
     };
     let registries = Resource::new(
         {
             let name = name.clone();
-            move || (name(), paging.filter.get(), paging.sort.get(), paging.cursor.get(), create.version().get(), delete.version().get())
+            move || {
+                (
+                    name(),
+                    paging.filter.get(),
+                    paging.sort.get(),
+                    paging.position.cursor.get(),
+                    create.version().get(),
+                    delete.version().get(),
+                )
+            }
         },
         |(ws, filter, sort, cursor, _, _)| {
-            let (after, before) = match cursor {
-                Some((Direction::Before, cursor)) => (None, Some(cursor)),
-                Some((Direction::After, cursor)) => (Some(cursor), None),
-                None => (None, None),
-            };
+            let (after, before) = after_before(cursor);
             list_registry_page(ws, sort, filter, after, before)
         },
     );
@@ -115,12 +116,6 @@ pub fn RegistriesPage() -> impl IntoView {
             })}
         </Transition>
     }
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Direction {
-    After,
-    Before,
 }
 
 /// Filter, sort and "Delete selected" above the registry table.
@@ -188,7 +183,7 @@ fn DeletedNotice(delete: ServerAction<DeleteRegistries>) -> impl IntoView {
 #[component]
 fn RegistryRows(page: RegistryPage, paging: RegistryPaging, selected: RwSignal<Vec<String>>, manage: bool) -> impl IntoView {
     let RegistryPage { registries, matching, total, next, previous } = page;
-    let pages = (matching.max(1) as usize).div_ceil(PAGE_SIZE);
+    let pages = page_count(matching, PAGE_SIZE);
     let toggle = move |name: String| {
         selected.update(|s| {
             if let Some(i) = s.iter().position(|n| *n == name) {
@@ -264,37 +259,7 @@ fn RegistryRows(page: RegistryPage, paging: RegistryPaging, selected: RwSignal<V
                     </p>
                 }
             })}
-        <nav class="pager" aria-label="Pages">
-            <button
-                type="button"
-                class="button small"
-                disabled=previous.is_none()
-                on:click=move |_| {
-                    if let Some(cursor) = previous.clone() {
-                        paging.index.update(|i| *i = i.saturating_sub(1));
-                        paging.cursor.set(Some((Direction::Before, cursor)));
-                    }
-                }
-            >
-                "← Previous"
-            </button>
-            <span class="muted small">
-                {move || format!("Page {} of {pages} · {matching} registries", (paging.index.get() + 1).min(pages))}
-            </span>
-            <button
-                type="button"
-                class="button small"
-                disabled=next.is_none()
-                on:click=move |_| {
-                    if let Some(cursor) = next.clone() {
-                        paging.index.update(|i| *i += 1);
-                        paging.cursor.set(Some((Direction::After, cursor)));
-                    }
-                }
-            >
-                "Next →"
-            </button>
-        </nav>
+        <KeysetPager position=paging.position pages next previous detail=format!(" · {matching} registries") />
     }
 }
 

@@ -6,17 +6,22 @@ use crate::components::copy::CopyButton;
 use crate::components::credentials::Credentials;
 use crate::components::modal::Modal;
 use crate::components::notice::{ErrorNotice, SuccessNotice};
+use crate::components::pager::{KeysetPager, PagePosition, after_before, page_count};
 use crate::components::push_commands::PushCommands;
 use crate::components::shell::use_current_user;
 use crate::domain::model::Visibility;
 use crate::domain::policy::{Action, Target, user_may};
 use crate::domain::time::human_bytes;
-use crate::dto::{Me, Registry, RepositorySummary};
+use crate::dto::{Me, Registry, RepositoryPage};
+use crate::error::ConsoleError;
 use crate::pages::registries::VisibilityBadge;
-use crate::server_fns::registries::{DeleteRegistry, SetRegistryQuota, SetRegistryVisibility, get_registry, list_repositories};
+use crate::server_fns::registries::{DeleteRegistry, SetRegistryQuota, SetRegistryVisibility, get_registry, list_repository_page};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+
+/// Repositories per page: the server's page size (`services::repositories::REPOSITORY_PAGE_SIZE`).
+const REPOSITORY_PAGE_SIZE: usize = 25;
 
 #[component]
 pub fn RegistryPage() -> impl IntoView {
@@ -25,14 +30,14 @@ pub fn RegistryPage() -> impl IntoView {
     let visibility = ServerAction::<SetRegistryVisibility>::new();
     let destroy = ServerAction::<DeleteRegistry>::new();
     let quota = ServerAction::<SetRegistryQuota>::new();
-    // The registry and its repositories load together, so the page renders (and
-    // hydrates) in one piece.
-    let registry = Resource::new(
-        move || (name(), visibility.version().get(), quota.version().get()),
-        |(reg, _, _)| async move {
-            let registry = get_registry(reg.clone()).await?;
-            let repositories = list_repositories(reg).await?;
-            Ok::<_, crate::error::ConsoleError>((registry, repositories))
+    let registry = Resource::new(move || (name(), visibility.version().get(), quota.version().get()), |(reg, _, _)| get_registry(reg));
+    // Made here, not in the section that shows it, so a server render asks once.
+    let repositories = RepositoryPaging { filter: RwSignal::new(String::new()), position: PagePosition::default() };
+    let repository_page = Resource::new(
+        move || (name(), repositories.filter.get(), repositories.position.cursor.get()),
+        |(registry, filter, cursor)| {
+            let (after, before) = after_before(cursor);
+            list_repository_page(registry, filter, after, before)
         },
     );
     let user = use_current_user();
@@ -59,7 +64,9 @@ pub fn RegistryPage() -> impl IntoView {
                             .into_any();
                     }
                     match registry.await {
-                        Ok((registry, repositories)) => view! { <Manage registry repositories me visibility destroy quota /> }.into_any(),
+                        Ok(registry) => {
+                            view! { <Manage registry me visibility destroy quota repositories repository_page /> }.into_any()
+                        }
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
                 })
@@ -71,11 +78,12 @@ pub fn RegistryPage() -> impl IntoView {
 #[component]
 fn Manage(
     registry: Registry,
-    repositories: Vec<RepositorySummary>,
     me: Option<Me>,
     visibility: ServerAction<SetRegistryVisibility>,
     destroy: ServerAction<DeleteRegistry>,
     quota: ServerAction<SetRegistryQuota>,
+    repositories: RepositoryPaging,
+    repository_page: Resource<Result<RepositoryPage, ConsoleError>>,
 ) -> impl IntoView {
     let username = me.as_ref().map(|m| m.username.clone()).unwrap_or_default();
     let role = me.as_ref().and_then(|m| m.workspaces.iter().find(|w| w.name == registry.workspace).map(|w| w.role));
@@ -188,7 +196,7 @@ fn Manage(
                 <dd>{registry.last_push_at.map(|t| t.to_string()).unwrap_or_else(|| "Never".to_string())}</dd>
             </dl>
         </section>
-        <Repositories repositories endpoint=registry.endpoint.clone() registry=registry.name.clone() />
+        <Repositories paging=repositories page=repository_page endpoint=registry.endpoint.clone() registry=registry.name.clone() />
         {manage.then(|| view! { <Destroy registry=registry.name.clone() destroy /> })}
 
         <Modal open=show_visibility id="visibility-dialog" title=if is_public { "Make this registry private?" } else { "Make this registry public?" }>
@@ -254,54 +262,23 @@ fn Manage(
     }
 }
 
+/// Which page of repositories the registry page shows.
+#[derive(Clone, Copy)]
+struct RepositoryPaging {
+    filter: RwSignal<String>,
+    position: PagePosition,
+}
+
+/// The registry's repositories, filtered and paged on the server; the filter sits
+/// outside the reloading table so typing never re-renders it.
 #[component]
-fn Repositories(repositories: Vec<RepositorySummary>, endpoint: String, registry: String) -> impl IntoView {
-    let filter = RwSignal::new(String::new());
-    let body = if repositories.is_empty() {
-        view! {
-            <div class="empty-state compact">
-                <h3>"No images yet"</h3>
-                <p class="muted">"Push your first image:"</p>
-                <pre><code>{format!("docker push {endpoint}/my-app:latest")}</code></pre>
-                <p class="muted small">"“View Push Commands” has every step for every client."</p>
-            </div>
-        }
-        .into_any()
-    } else {
-        view! {
-            <div class="table-wrap">
-                <table class="table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Repository"</th>
-                            <th scope="col">"Tags"</th>
-                            <th scope="col">"Size"</th>
-                            <th scope="col">"Pulls"</th>
-                            <th scope="col">"Last push"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {repositories
-                            .into_iter()
-                            .map(|r| {
-                                let name = r.name.clone();
-                                view! {
-                                    <tr data-repository=r.name.clone() hidden=move || !name.contains(&filter.get())>
-                                        <td class="mono"><a href=format!("/r/{registry}/repo/{}", r.name)>{r.name.clone()}</a></td>
-                                        <td>{r.tags}</td>
-                                        <td>{human_bytes(r.size_bytes)}</td>
-                                        <td>{r.pulls}</td>
-                                        <td>{r.last_push_at.map(|t| t.to_string()).unwrap_or_else(|| "Never".to_string())}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        }
-        .into_any()
-    };
+fn Repositories(
+    paging: RepositoryPaging,
+    page: Resource<Result<RepositoryPage, ConsoleError>>,
+    endpoint: String,
+    registry: String,
+) -> impl IntoView {
+    let RepositoryPaging { filter, position } = paging;
     view! {
         <section class="card" aria-labelledby="repositories-title">
             <div class="section-header">
@@ -311,12 +288,79 @@ fn Repositories(repositories: Vec<RepositorySummary>, endpoint: String, registry
                     id="repository-filter"
                     type="search"
                     placeholder="Filter repositories"
-                    on:input=move |ev| filter.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        position.restart();
+                        filter.set(event_target_value(&ev));
+                    }
                 />
             </div>
-            {body}
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || {
+                    let (endpoint, registry) = (endpoint.clone(), registry.clone());
+                    Suspend::new(async move {
+                        match page.await {
+                            Ok(page) => view! { <RepositoryRows page position endpoint registry /> }.into_any(),
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        }
+                    })
+                }}
+            </Transition>
         </section>
     }
+}
+
+/// One page of repositories with the pager under it, or what to do when there are none.
+#[component]
+fn RepositoryRows(page: RepositoryPage, position: PagePosition, endpoint: String, registry: String) -> impl IntoView {
+    let RepositoryPage { repositories, matching, total, next, previous } = page;
+    if total == 0 {
+        return view! {
+            <div class="empty-state compact">
+                <h3>"No images yet"</h3>
+                <p class="muted">"Push your first image:"</p>
+                <pre><code>{format!("docker push {endpoint}/my-app:latest")}</code></pre>
+                <p class="muted small">"“View Push Commands” has every step for every client."</p>
+            </div>
+        }
+        .into_any();
+    }
+    if matching == 0 {
+        return view! { <p class="empty-row muted">"No repository matches the filter."</p> }.into_any();
+    }
+    let pages = page_count(matching, REPOSITORY_PAGE_SIZE);
+    view! {
+        <div class="table-wrap">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Repository"</th>
+                        <th scope="col">"Tags"</th>
+                        <th scope="col">"Size"</th>
+                        <th scope="col">"Pulls"</th>
+                        <th scope="col">"Last push"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {repositories
+                        .into_iter()
+                        .map(|r| {
+                            view! {
+                                <tr data-repository=r.name.clone()>
+                                    <td class="mono"><a href=format!("/r/{registry}/repo/{}", r.name)>{r.name.clone()}</a></td>
+                                    <td>{r.tags}</td>
+                                    <td>{human_bytes(r.size_bytes)}</td>
+                                    <td>{r.pulls}</td>
+                                    <td>{r.last_push_at.map(|t| t.to_string()).unwrap_or_else(|| "Never".to_string())}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <KeysetPager position pages next previous detail=format!(" · {matching} repositories") label="Pages of repositories" />
+    }
+    .into_any()
 }
 
 #[component]

@@ -6,12 +6,13 @@ use crate::components::copy::{CopyBlock, CopyButton};
 use crate::components::lock::LockIcon;
 use crate::components::modal::Modal;
 use crate::components::notice::{ErrorNotice, SuccessNotice};
+use crate::components::pager::{KeysetPager, PagePosition, after_before, page_count};
 use crate::components::shell::use_current_user;
 use crate::domain::model::Visibility;
 use crate::domain::policy::{Action, Target, user_may};
 use crate::domain::time::human_bytes;
 use crate::dto::RepositoryDetail;
-use crate::dto::{Me, Referrer, Registry, TagPage, TagSort, UntaggedImage};
+use crate::dto::{Me, Referrer, Registry, TagPage, TagSort, UntaggedPage};
 use crate::server_fns::registries::get_registry;
 use crate::server_fns::repositories::{
     DeleteImage, DeleteRepository, DeleteRepositoryTags, SetRepositoryDescriptions, SetTagImmutability, get_repository, list_tag_page,
@@ -22,22 +23,16 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 /// Tags per page: the server's page size (`services::repositories::TAG_PAGE_SIZE`).
-const PAGE_SIZE: i64 = 50;
+const PAGE_SIZE: usize = 50;
 
-/// Which page of tags the repository page shows: the sort, and the keyset cursor
-/// of the page (`None` for the first).
+/// Untagged images per page: the server's page size (`services::repositories::UNTAGGED_PAGE_SIZE`).
+const UNTAGGED_PAGE_SIZE: usize = 20;
+
+/// Which page of tags the repository page shows: the sort and the page.
 #[derive(Clone, Copy)]
 struct TagPaging {
     sort: RwSignal<TagSort>,
-    cursor: RwSignal<Option<(Direction, String)>>,
-    /// Counts from 0, for "page n of m".
-    index: RwSignal<usize>,
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Direction {
-    After,
-    Before,
+    position: PagePosition,
 }
 
 /// May the signed-in user delete content in this registry?
@@ -59,7 +54,8 @@ pub fn RepositoryPage() -> impl IntoView {
     let immutability = ServerAction::<SetTagImmutability>::new();
     let describe = ServerAction::<SetRepositoryDescriptions>::new();
     let delete_image = ServerAction::<DeleteImage>::new();
-    let paging = TagPaging { sort: RwSignal::new(TagSort::Pushed), cursor: RwSignal::new(None), index: RwSignal::new(0) };
+    let paging = TagPaging { sort: RwSignal::new(TagSort::Pushed), position: PagePosition::default() };
+    let untagged_position = PagePosition::default();
     let data = Resource::new(
         move || {
             let versions = (
@@ -68,18 +64,16 @@ pub fn RepositoryPage() -> impl IntoView {
                 describe.version().get(),
                 delete_image.version().get(),
             );
-            (registry_name(), path(), paging.sort.get(), paging.cursor.get(), versions)
+            let cursors = (paging.position.cursor.get(), untagged_position.cursor.get());
+            (registry_name(), path(), paging.sort.get(), cursors, versions)
         },
-        |(reg, path, sort, cursor, _)| async move {
+        |(reg, path, sort, (cursor, untagged_cursor), _)| async move {
             let registry = get_registry(reg.clone()).await?;
             let full = format!("{reg}/{path}");
-            let (after, before) = match cursor {
-                Some((Direction::After, cursor)) => (Some(cursor), None),
-                Some((Direction::Before, cursor)) => (None, Some(cursor)),
-                None => (None, None),
-            };
+            let (after, before) = after_before(cursor);
             let tags = list_tag_page(full.clone(), sort, after, before).await?;
-            let untagged = list_untagged_images(full.clone()).await?;
+            let (after, before) = after_before(untagged_cursor);
+            let untagged = list_untagged_images(full.clone(), after, before).await?;
             let detail = get_repository(full).await?;
             Ok::<_, crate::error::ConsoleError>((registry, tags, detail, untagged))
         },
@@ -104,7 +98,7 @@ pub fn RepositoryPage() -> impl IntoView {
                             let full = format!("{}/{}", registry.name, path);
                             view! {
                                 <Tags registry=registry.clone() path=path.clone() tags paging manage immutable immutability delete_repository_tags />
-                                <UntaggedImages registry path=path.clone() images=untagged manage delete_image />
+                                <UntaggedImages registry path=path.clone() page=untagged position=untagged_position manage delete_image />
                                 <Description detail full=full.clone() manage describe />
                                 {manage.then(|| view! { <DeleteRepositoryForm full=full.clone() path=path.clone() delete_repository /> })}
                             }
@@ -134,7 +128,7 @@ fn Tags(
     let selected = RwSignal::new(Vec::<String>::new());
     let confirming = RwSignal::new(false);
     let TagPage { tags: rows, total, next, previous, newest } = tags;
-    let pages = (total.max(1) as usize).div_ceil(PAGE_SIZE as usize);
+    let pages = page_count(total, PAGE_SIZE);
     let sort_button = move |key: TagSort, label: &'static str| {
         view! {
             <button
@@ -142,8 +136,7 @@ fn Tags(
                 class="sort"
                 aria-pressed=move || (paging.sort.get() == key).to_string()
                 on:click=move |_| {
-                    paging.cursor.set(None);
-                    paging.index.set(0);
+                    paging.position.restart();
                     paging.sort.set(key);
                 }
             >
@@ -284,7 +277,7 @@ fn Tags(
                     </tbody>
                 </table>
             </div>
-            <KeysetPager paging pages next previous />
+            <KeysetPager position=paging.position pages next previous label="Pages of tags" />
         </section>
         <ConfirmDeletion
             open=confirming
@@ -298,45 +291,6 @@ fn Tags(
                 selected.set(Vec::new());
             })
         />
-    }
-}
-
-/// "← Previous · Page n of m · Next →" for a page of tags found by keyset.
-#[component]
-fn KeysetPager(paging: TagPaging, pages: usize, next: Option<String>, previous: Option<String>) -> impl IntoView {
-    let summary = move || format!("Page {} of {pages}", (paging.index.get() + 1).min(pages));
-    let has_previous = previous.is_some();
-    let has_next = next.is_some();
-    view! {
-        <nav class="pager" aria-label="Pages">
-            <button
-                type="button"
-                class="button small"
-                disabled=!has_previous
-                on:click=move |_| {
-                    if let Some(cursor) = previous.clone() {
-                        paging.index.update(|i| *i = i.saturating_sub(1));
-                        paging.cursor.set(Some((Direction::Before, cursor)));
-                    }
-                }
-            >
-                "← Previous"
-            </button>
-            <span class="muted small">{summary}</span>
-            <button
-                type="button"
-                class="button small"
-                disabled=!has_next
-                on:click=move |_| {
-                    if let Some(cursor) = next.clone() {
-                        paging.index.update(|i| *i += 1);
-                        paging.cursor.set(Some((Direction::After, cursor)));
-                    }
-                }
-            >
-                "Next →"
-            </button>
-        </nav>
     }
 }
 
@@ -364,10 +318,13 @@ fn ReferrerBadges(referrers: Vec<Referrer>) -> impl IntoView {
 fn UntaggedImages(
     registry: Registry,
     path: String,
-    images: Vec<UntaggedImage>,
+    page: UntaggedPage,
+    position: PagePosition,
     manage: bool,
     delete_image: ServerAction<DeleteImage>,
 ) -> impl IntoView {
+    let UntaggedPage { images, total, next, previous } = page;
+    let pages = page_count(total, UNTAGGED_PAGE_SIZE);
     let full = format!("{}/{path}", registry.name);
     let confirming = RwSignal::new(None::<(String, usize)>);
     let open = RwSignal::new(false);
@@ -379,9 +336,9 @@ fn UntaggedImages(
                 Err(error) => view! { <ErrorNotice error /> }.into_any(),
             })
         }}
-        {(!images.is_empty()).then(|| view! {
+        {(total > 0).then(|| view! {
             <section class="card" aria-labelledby="untagged-title">
-                <h2 id="untagged-title">{format!("Untagged images ({})", images.len())}</h2>
+                <h2 id="untagged-title">{format!("Untagged images ({total})")}</h2>
                 <p class="muted small">"Images no tag names: pushed by digest, or left behind when their tag moved. Pull them by digest."</p>
                 <div class="table-wrap">
                     <table class="table" data-testid="untagged-images">
@@ -423,6 +380,7 @@ fn UntaggedImages(
                         </tbody>
                     </table>
                 </div>
+                {(pages > 1).then(|| view! { <KeysetPager position pages next previous label="Pages of untagged images" /> })}
             </section>
         })}
         <Modal open=open id="confirm-delete-image" title="Delete this image?">

@@ -1,5 +1,5 @@
 use crate::domain::model::{Id, RobotPermission, Visibility};
-use crate::dto::{DestroyReport, Registry, RegistryPage, RegistrySort, RepositorySummary, Robot, RobotSecret, TokenSecret};
+use crate::dto::{DestroyReport, Registry, RegistryPage, RegistrySort, RepositoryPage, Robot, RobotSecret, TokenSecret};
 use crate::error::ConsoleError;
 use leptos::prelude::*;
 
@@ -75,11 +75,16 @@ pub async fn delete_registry(registry: String, confirm: String) -> Result<Destro
     console()?.delete_registry(&caller, &registry).await.map_err(fail)
 }
 
-#[server(prefix = "/console/fn", endpoint = "list_repositories")]
-pub async fn list_repositories(registry: String) -> Result<Vec<RepositorySummary>, ConsoleError> {
+#[server(prefix = "/console/fn", endpoint = "list_repository_page")]
+pub async fn list_repository_page(
+    registry: String,
+    filter: String,
+    after: Option<String>,
+    before: Option<String>,
+) -> Result<RepositoryPage, ConsoleError> {
     use super::ssr::*;
     let caller = caller().await?;
-    console()?.list_repositories(&caller, &registry).await.map_err(fail)
+    console()?.list_repository_page(&caller, &registry, &filter, after.as_deref(), before.as_deref()).await.map_err(fail)
 }
 
 #[server(prefix = "/console/fn", endpoint = "list_robots")]

@@ -72,10 +72,14 @@ pub async fn set_repository_descriptions(
 }
 
 #[server(prefix = "/console/fn", endpoint = "list_untagged_images")]
-pub async fn list_untagged_images(repository: String) -> Result<Vec<crate::dto::UntaggedImage>, ConsoleError> {
+pub async fn list_untagged_images(
+    repository: String,
+    after: Option<String>,
+    before: Option<String>,
+) -> Result<crate::dto::UntaggedPage, ConsoleError> {
     use super::ssr::*;
     let caller = caller().await?;
-    console()?.list_untagged_images(&caller, &repository).await.map_err(fail)
+    console()?.list_untagged_images(&caller, &repository, after.as_deref(), before.as_deref()).await.map_err(fail)
 }
 
 /// Deletes an image by digest with its tags and referrers; returns how many

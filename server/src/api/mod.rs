@@ -7,6 +7,7 @@ pub mod extract;
 mod health;
 mod lifecycle;
 mod me;
+mod paging;
 mod registries;
 mod repositories;
 mod tokens;

@@ -2,6 +2,7 @@
 //! one route takes the rest of the path and this splits off `/tags[/{tag}]`.
 
 use super::error::ApiError;
+use super::paging::PageQuery;
 use crate::state::AppState;
 use app::domain::names::RepositoryName;
 use app::domain::policy::Caller;
@@ -12,12 +13,15 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 
+/// `?n=&last=` paged by name.
 pub async fn list_repositories(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(reg): Path<String>,
-) -> Result<Json<Vec<RepositorySummary>>, ApiError> {
-    Ok(Json(state.services.list_repositories(&caller, &reg).await?))
+    query: PageQuery,
+) -> Result<Response, ApiError> {
+    let listed = state.services.list_repositories(&caller, &reg, &query.page).await?;
+    Ok(query.respond(listed, |r: &RepositorySummary| &r.name))
 }
 
 enum Target {
@@ -42,20 +46,22 @@ fn parse(registry: &str, rest: &str) -> Result<Target, ApiError> {
     Ok(Target::Repository(name(rest)?))
 }
 
-/// `GET …/{repo}/tags`, `DELETE …/{repo}`, `DELETE …/{repo}/tags/{tag}`,
+/// `GET …/{repo}/tags` (`?n=&last=` paged by name), `DELETE …/{repo}`, `DELETE …/{repo}/tags/{tag}`,
 /// `DELETE …/{repo}/manifests/{digest}` (an image with its tags and referrers)
 pub async fn repository_path(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     method: Method,
     Path((reg, rest)): Path<(String, String)>,
+    query: Result<PageQuery, ApiError>,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let services = &state.services;
     match (method, parse(&reg, &rest)?) {
         (Method::GET, Target::Tags(name)) => {
-            let tags: Vec<TagSummary> = services.list_repository_tags(&caller, &name).await?;
-            Ok(Json(tags).into_response())
+            let query = query?;
+            let tags = services.list_repository_tags(&caller, &name, &query.page).await?;
+            Ok(query.respond(tags, |t: &TagSummary| &t.name))
         }
         (Method::DELETE, Target::Repository(name)) => {
             services.delete_repository(&caller, &name).await?;

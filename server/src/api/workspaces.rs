@@ -2,6 +2,7 @@
 
 use super::error::ApiError;
 use super::extract::ApiJson;
+use super::paging::PageQuery;
 use crate::state::AppState;
 use app::domain::Error;
 use app::domain::model::Role;
@@ -9,6 +10,7 @@ use app::domain::policy::Caller;
 use app::dto::{AuditPage, Member, NewRegistry, NewWorkspace, Registry, RegistrySummary, Workspace, WorkspaceSummary};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::{Extension, Json};
 use serde::Deserialize;
 
@@ -88,12 +90,15 @@ pub async fn delete_member(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `?n=&last=` paged by name.
 pub async fn list_registries(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(ws): Path<String>,
-) -> Result<Json<Vec<RegistrySummary>>> {
-    Ok(Json(state.services.list_registries(&caller, &ws).await?))
+    query: PageQuery,
+) -> Result<Response> {
+    let listed = state.services.list_registries(&caller, &ws, &query.page).await?;
+    Ok(query.respond(listed, |r: &RegistrySummary| &r.name))
 }
 
 pub async fn create_registry(

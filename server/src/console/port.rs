@@ -80,8 +80,15 @@ impl Console for Services {
     async fn delete_registry(&self, caller: &Caller, registry: &str) -> Result<DestroyReport, Error> {
         Services::delete_registry(self, caller, registry).await
     }
-    async fn list_repositories(&self, caller: &Caller, registry: &str) -> Result<Vec<RepositorySummary>, Error> {
-        Services::list_repositories(self, caller, registry).await
+    async fn list_repository_page(
+        &self,
+        caller: &Caller,
+        registry: &str,
+        filter: &str,
+        after: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<RepositoryPage, Error> {
+        Services::list_repository_page(self, caller, registry, filter, after, before).await
     }
     async fn list_robots(&self, caller: &Caller, registry: &str) -> Result<Vec<Robot>, Error> {
         Services::list_robots(self, caller, registry).await
@@ -123,8 +130,14 @@ impl Console for Services {
     async fn update_repository(&self, caller: &Caller, repository: &str, patch: RepositoryPatch) -> Result<RepositoryDetail, Error> {
         Services::update_repository(self, caller, &repository_name(repository)?, patch).await
     }
-    async fn list_untagged_images(&self, caller: &Caller, repository: &str) -> Result<Vec<UntaggedImage>, Error> {
-        Services::list_untagged_images(self, caller, &repository_name(repository)?).await
+    async fn list_untagged_images(
+        &self,
+        caller: &Caller,
+        repository: &str,
+        after: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<UntaggedPage, Error> {
+        Services::list_untagged_images(self, caller, &repository_name(repository)?, after, before).await
     }
     async fn delete_image(&self, caller: &Caller, repository: &str, digest: &str) -> Result<Vec<String>, Error> {
         Services::delete_image(self, caller, &repository_name(repository)?, digest).await

@@ -7,7 +7,6 @@ use app::domain::Error;
 use app::domain::cleanup::TagFact;
 use app::domain::image_graph::{RegistryGraph, RepositoryGraph};
 use sqlx::Row;
-use std::collections::HashSet;
 
 /// Every repository of the registry (`ALL_REPOSITORIES`), or just one.
 pub const ALL_REPOSITORIES: i64 = 0;
@@ -33,6 +32,13 @@ pub struct ManifestSummaryRecord {
 
 const MANIFEST_SUMMARIES: &str = "SELECT digest, media_type, artifact_type, subject_digest, COALESCE(image_size, size) AS size_bytes, platform, pushed_at FROM manifests";
 
+/// A manifest (`m`) no tag names and no index lists, and that is no referrer of an
+/// image in its repository (referrers are shown under their subject).
+const UNTAGGED: &str = "NOT EXISTS (SELECT 1 FROM tags t WHERE t.repository_id = m.repository_id AND t.manifest_digest = m.digest)
+    AND NOT EXISTS (SELECT 1 FROM manifest_references r
+                    WHERE r.repository_id = m.repository_id AND r.kind = 'manifest' AND r.child_digest = m.digest)
+    AND NOT EXISTS (SELECT 1 FROM manifests s WHERE s.repository_id = m.repository_id AND s.digest = m.subject_digest)";
+
 fn manifest_summaries(rows: &[sqlx::any::AnyRow]) -> Result<Vec<ManifestSummaryRecord>, Error> {
     rows.iter()
         .map(|row| {
@@ -51,14 +57,49 @@ fn manifest_summaries(rows: &[sqlx::any::AnyRow]) -> Result<Vec<ManifestSummaryR
 }
 
 impl Db {
-    /// Every manifest of a repository, in push order.
-    pub async fn manifest_summaries(&self, repository_id: i64) -> Result<Vec<ManifestSummaryRecord>, Error> {
-        let rows = sqlx::query(&format!("{MANIFEST_SUMMARIES} WHERE repository_id = $1 ORDER BY pushed_at, digest"))
+    /// A page of the repository's untagged images, newest first, after (or
+    /// `backwards`, before) the image at `from` (push time, digest), and how many
+    /// untagged images the repository has: one statement, which finds them all once
+    /// (they are few; the tagged ones it passes over are most of its cost).
+    pub async fn untagged_image_page(
+        &self,
+        repository_id: i64,
+        from: Option<(i64, &str)>,
+        backwards: bool,
+        limit: i64,
+    ) -> Result<(Vec<ManifestSummaryRecord>, i64), Error> {
+        let (past, order) = if backwards { (">", "ASC") } else { ("<", "DESC") };
+        let condition = match from {
+            None => "1 = 1".to_string(),
+            Some(_) => format!("(x.pushed_at {past} $3 OR (x.pushed_at = $3 AND x.digest {past} $4))"),
+        };
+        let sql = format!(
+            "SELECT * FROM (
+                 SELECT m.digest, m.media_type, m.artifact_type, m.subject_digest, COALESCE(m.image_size, m.size) AS size_bytes,
+                        m.platform, m.pushed_at, COUNT(*) OVER () AS total
+                 FROM manifests m WHERE m.repository_id = $1 AND {UNTAGGED}) x
+             WHERE {condition} ORDER BY x.pushed_at {order}, x.digest {order} LIMIT $2"
+        );
+        let mut query = sqlx::query(&sql).bind(repository_id).bind(limit);
+        if let Some((pushed_at, digest)) = from {
+            query = query.bind(pushed_at).bind(digest);
+        }
+        let rows = query.fetch_all(&mut *self.read().await?).await.map_err(internal("list untagged images"))?;
+        let total = match rows.first() {
+            Some(row) => row.try_get("total").map_err(internal("decode untagged images"))?,
+            // Past the last one (or none at all): count them apart.
+            None if from.is_some() => self.count_untagged_images(repository_id).await?,
+            None => 0,
+        };
+        Ok((manifest_summaries(&rows)?, total))
+    }
+
+    async fn count_untagged_images(&self, repository_id: i64) -> Result<i64, Error> {
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM manifests m WHERE m.repository_id = $1 AND {UNTAGGED}"))
             .bind(repository_id)
-            .fetch_all(&mut *self.read().await?)
+            .fetch_one(&mut *self.read().await?)
             .await
-            .map_err(internal("list manifests"))?;
-        manifest_summaries(&rows)
+            .map_err(internal("count untagged images"))
     }
 
     /// The manifests whose subject is one of `subjects` (the referrers of a page of tags).
@@ -74,22 +115,6 @@ impl Db {
         }
         let rows = query.fetch_all(&mut *self.read().await?).await.map_err(internal("list referrers"))?;
         manifest_summaries(&rows)
-    }
-
-    /// The digests of a repository that a tag names or an index lists.
-    pub async fn tagged_or_listed_digests(&self, repository_id: i64) -> Result<HashSet<String>, Error> {
-        sqlx::query(
-            "SELECT manifest_digest AS digest FROM tags WHERE repository_id = $1
-             UNION SELECT child_digest FROM manifest_references WHERE repository_id = $1 AND kind = 'manifest'",
-        )
-        .bind(repository_id)
-        .fetch_all(&mut *self.read().await?)
-        .await
-        .map_err(internal("list digests in use"))?
-        .iter()
-        .map(|row| row.try_get("digest"))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(internal("decode digests in use"))
     }
 
     /// The manifests, their references and tags of a registry (or of one repository

@@ -210,15 +210,19 @@ impl Db {
     /// Descriptors of the manifests in the repository whose `subject` is `digest`
     /// (without their bytes).
     pub async fn list_referrers(&self, repository_id: i64, digest: &str) -> Result<Vec<ReferrerRecord>, Error> {
-        sqlx::query_as(
+        // Sorted here: asked to sort, SQLite walks the whole repository in digest
+        // order instead of using the subject index.
+        let mut referrers: Vec<ReferrerRecord> = sqlx::query_as(
             "SELECT digest, media_type, artifact_type, size, annotations FROM manifests
-             WHERE repository_id = $1 AND subject_digest = $2 ORDER BY digest",
+             WHERE repository_id = $1 AND subject_digest = $2",
         )
         .bind(repository_id)
         .bind(digest)
         .fetch_all(&mut *self.read().await?)
         .await
-        .map_err(internal("list referrers"))
+        .map_err(internal("list referrers"))?;
+        referrers.sort_by(|a, b| a.digest.cmp(&b.digest));
+        Ok(referrers)
     }
 }
 

@@ -235,7 +235,7 @@ impl Db {
 }
 
 /// A LIKE pattern matching names that contain `text` (its `%`, `_` and `\` literal).
-fn like_pattern(text: &str) -> String {
+pub(super) fn like_pattern(text: &str) -> String {
     let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }

@@ -135,22 +135,35 @@ pub struct RepositoryUsage {
 }
 
 impl Db {
-    /// Every repository of the registry with its tag count and size: one statement,
-    /// however many repositories there are.
-    pub async fn list_repositories(&self, registry_id: i64) -> Result<Vec<RepositoryUsage>, Error> {
+    /// A page of the registry's repositories whose names contain `filter`, by name,
+    /// after (or `backwards`, before) `from`, each with its tag count and size: one
+    /// statement, whatever the number of repositories.
+    pub async fn list_repository_page(
+        &self,
+        registry_id: i64,
+        filter: &str,
+        from: Option<&str>,
+        backwards: bool,
+        limit: i64,
+    ) -> Result<Vec<RepositoryUsage>, Error> {
         let columns = REPOSITORY_COLUMNS.split(',').map(|c| format!("rp.{}", c.trim())).collect::<Vec<_>>().join(", ");
-        let rows = sqlx::query(&format!(
+        let (after, order) = if backwards { ("<", "DESC") } else { (">", "ASC") };
+        let condition = if from.is_some() { format!("AND rp.name {after} $4") } else { String::new() };
+        let sql = format!(
             "SELECT {columns},
                     (SELECT COUNT(*) FROM tags t WHERE t.repository_id = rp.id) AS tag_count,
                     (SELECT COALESCE(SUM(b.size), 0) FROM blobs b WHERE b.digest IN (
                         SELECT mr.child_digest FROM manifest_references mr
                         WHERE mr.repository_id = rp.id AND mr.kind = 'blob')) AS size_bytes
-             FROM repositories rp WHERE rp.registry_id = $1 ORDER BY rp.name"
-        ))
-        .bind(registry_id)
-        .fetch_all(&mut *self.read().await?)
-        .await
-        .map_err(internal("list repositories"))?;
+             FROM repositories rp
+             WHERE rp.registry_id = $1 AND rp.name LIKE $2 ESCAPE '\\' {condition}
+             ORDER BY rp.name {order} LIMIT $3"
+        );
+        let mut query = sqlx::query(&sql).bind(registry_id).bind(super::registries::like_pattern(filter)).bind(limit);
+        if let Some(from) = from {
+            query = query.bind(from);
+        }
+        let rows = query.fetch_all(&mut *self.read().await?).await.map_err(internal("list repositories"))?;
         rows.iter()
             .map(|row| {
                 Ok(RepositoryUsage {
@@ -161,6 +174,21 @@ impl Db {
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()
             .map_err(internal("decode repositories"))
+    }
+
+    /// (repositories whose names contain `filter`, all repositories) of the registry.
+    pub async fn count_repositories_matching(&self, registry_id: i64, filter: &str) -> Result<(i64, i64), Error> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM repositories WHERE registry_id = $1 AND name LIKE $2 ESCAPE '\\') AS matching,
+                    (SELECT COUNT(*) FROM repositories WHERE registry_id = $1) AS total",
+        )
+        .bind(registry_id)
+        .bind(super::registries::like_pattern(filter))
+        .fetch_one(&mut *self.read().await?)
+        .await
+        .map_err(internal("count repositories"))?;
+        let count = |column: &str| row.try_get::<i64, _>(column).map_err(internal("count repositories"));
+        Ok((count("matching")?, count("total")?))
     }
 
     /// Whether the repository's tags are immutable: its own setting, else its

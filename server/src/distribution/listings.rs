@@ -2,8 +2,8 @@
 
 use super::Request2;
 use super::error::OciError;
-use crate::services::distribution::listings::Page;
 use crate::services::manifest_format::OCI_INDEX;
+use crate::services::paging::Listed;
 use crate::state::AppState;
 use app::domain::Error;
 use app::domain::digest::Digest;
@@ -29,7 +29,7 @@ fn paging(request: &Request2) -> Result<(Option<i64>, Option<String>), OciError>
 }
 
 /// `Link: </v2/…?n=N&last=X>; rel="next"` when more entries follow.
-fn with_link(mut response: Response, path: &str, n: Option<i64>, page: &Page) -> Response {
+fn with_link(mut response: Response, path: &str, n: Option<i64>, page: &Listed<String>) -> Response {
     if let (true, Some(n), Some(last)) = (page.more, n, page.items.last()) {
         let query = serde_urlencoded::to_string([("n", n.to_string()), ("last", last.clone())]).unwrap_or_default();
         if let Ok(value) = HeaderValue::from_str(&format!("<{path}?{query}>; rel=\"next\"")) {

@@ -11,6 +11,7 @@ pub mod gc;
 pub mod hashing;
 pub mod manifest_format;
 pub mod members;
+pub mod paging;
 pub mod pulls;
 pub mod registries;
 pub mod registry_tokens;

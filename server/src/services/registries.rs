@@ -3,6 +3,7 @@
 
 use super::Services;
 use super::audit::Event;
+use super::paging::{Keyset, Listed, NamePage, cursor};
 use crate::db::registries::{NewRegistryRecord, RegistryRecord, RegistrySettings, RegistryUsage};
 use crate::db::{new_id, now_ms};
 use app::domain::Error;
@@ -21,10 +22,14 @@ fn description(raw: Option<&str>) -> Result<String, Error> {
 }
 
 impl Services {
-    pub async fn list_registries(&self, caller: &Caller, workspace: &str) -> Result<Vec<RegistrySummary>, Error> {
+    /// `GET /api/v1/workspaces/{ws}/registries?n=&last=`: registries by name.
+    pub async fn list_registries(&self, caller: &Caller, workspace: &str, page: &NamePage) -> Result<Listed<RegistrySummary>, Error> {
         let (workspace, target) = self.workspace_target(caller, workspace).await?;
         policy::require(&caller.principal, Action::ViewWorkspace, target)?;
-        Ok(self.db.list_registries(workspace.id).await?.into_iter().map(|(registry, usage)| summarize(registry, usage)).collect())
+        let keyset = page.keyset();
+        let rows = self.db.list_registry_page(workspace.id, RegistrySort::Name, "", keyset.position(), false, page.limit + 1).await?;
+        let listed = Listed::from_rows(rows, page.limit);
+        Ok(Listed { items: listed.items.into_iter().map(|(registry, usage)| summarize(registry, usage)).collect(), more: listed.more })
     }
 
     /// One page of the workspace's registries whose names contain `filter`, in
@@ -42,25 +47,10 @@ impl Services {
         let (workspace, target) = self.workspace_target(caller, workspace).await?;
         policy::require(&caller.principal, Action::ViewWorkspace, target)?;
         let filter = filter.trim().to_ascii_lowercase();
-        let (from, backwards) = match (after, before) {
-            (Some(_), Some(_)) => return Err(Error::invalid("before", "give either after or before, not both")),
-            (Some(cursor), None) => (Some(parse_registry_cursor(sort, cursor)?), false),
-            (None, Some(cursor)) => (Some(parse_registry_cursor(sort, cursor)?), true),
-            (None, None) => (None, false),
-        };
-        let from_ref = from.as_ref().map(|(value, name)| (*value, name.as_str()));
-        let mut rows = self.db.list_registry_page(workspace.id, sort, &filter, from_ref, backwards, REGISTRY_PAGE_SIZE + 1).await?;
-        let more = rows.len() as i64 > REGISTRY_PAGE_SIZE;
-        rows.truncate(REGISTRY_PAGE_SIZE as usize);
-        if backwards {
-            rows.reverse();
-        }
-        let cursor_of = |(registry, usage): &(RegistryRecord, RegistryUsage)| registry_cursor(sort, registry, usage);
-        let (next, previous) = if backwards {
-            (rows.last().map(cursor_of), more.then(|| rows.first().map(cursor_of)).flatten())
-        } else {
-            (more.then(|| rows.last().map(cursor_of)).flatten(), from.is_some().then(|| rows.first().map(cursor_of)).flatten())
-        };
+        let keyset = Keyset::parse(after, before, sort != RegistrySort::Name, |name| ResourceName::parse("cursor", name).is_ok())?;
+        let mut rows =
+            self.db.list_registry_page(workspace.id, sort, &filter, keyset.position(), keyset.backwards, REGISTRY_PAGE_SIZE + 1).await?;
+        let (next, previous) = keyset.finish(&mut rows, REGISTRY_PAGE_SIZE, |(registry, usage)| registry_cursor(sort, registry, usage));
         let (matching, total) = self.db.count_registries_matching(workspace.id, &filter).await?;
         let registries = rows.into_iter().map(|(registry, usage)| summarize(registry, usage)).collect();
         Ok(RegistryPage { registries, matching, total, next, previous })
@@ -206,10 +196,14 @@ impl Services {
 
     /// `GET /api/v1/workspaces/{ws}/usage`
     pub async fn workspace_usage(&self, caller: &Caller, workspace: &str) -> Result<app::dto::WorkspaceUsage, Error> {
-        let registries = self.list_registries(caller, workspace).await?;
-        let registries: Vec<app::dto::RegistryUsage> = registries
+        let (workspace, target) = self.workspace_target(caller, workspace).await?;
+        policy::require(&caller.principal, Action::ViewWorkspace, target)?;
+        let registries: Vec<app::dto::RegistryUsage> = self
+            .db
+            .list_registries(workspace.id)
+            .await?
             .into_iter()
-            .map(|r| app::dto::RegistryUsage { name: r.name, size_bytes: r.size_bytes, quota_bytes: r.quota_bytes })
+            .map(|(r, usage)| app::dto::RegistryUsage { name: r.name, size_bytes: usage.size_bytes, quota_bytes: r.quota_bytes })
             .collect();
         Ok(app::dto::WorkspaceUsage { size_bytes: registries.iter().map(|r| r.size_bytes).sum(), registries })
     }
@@ -218,27 +212,15 @@ impl Services {
 /// Registries a page of the registry list shows.
 pub const REGISTRY_PAGE_SIZE: i64 = 25;
 
-/// Where a registry stands in `sort` order: its name, or the sort value and its name.
+/// Where a registry stands in `sort` order.
 fn registry_cursor(sort: RegistrySort, registry: &RegistryRecord, usage: &RegistryUsage) -> String {
-    match sort {
-        RegistrySort::Name => registry.name.clone(),
-        RegistrySort::Created => format!("{}:{}", registry.created_at, registry.name),
-        RegistrySort::Size => format!("{}:{}", usage.size_bytes, registry.name),
-        RegistrySort::LastPush => format!("{}:{}", usage.last_push_at.unwrap_or(0), registry.name),
-    }
-}
-
-fn parse_registry_cursor(sort: RegistrySort, cursor: &str) -> Result<(i64, String), Error> {
-    let invalid = || Error::invalid("cursor", "not a position in this listing; start again from the first page");
-    let (value, name) = match sort {
-        RegistrySort::Name => (0, cursor),
-        _ => {
-            let (value, name) = cursor.split_once(':').ok_or_else(invalid)?;
-            (value.parse().map_err(|_| invalid())?, name)
-        }
+    let value = match sort {
+        RegistrySort::Name => None,
+        RegistrySort::Created => Some(registry.created_at),
+        RegistrySort::Size => Some(usage.size_bytes),
+        RegistrySort::LastPush => Some(usage.last_push_at.unwrap_or(0)),
     };
-    let name = ResourceName::parse("cursor", name).map_err(|_| invalid())?;
-    Ok((value, name.as_str().to_string()))
+    cursor(value, &registry.name)
 }
 
 fn summarize(registry: RegistryRecord, usage: RegistryUsage) -> RegistrySummary {

@@ -2,47 +2,68 @@
 
 use super::Services;
 use super::audit::Event;
+use super::paging::{Keyset, Listed, NamePage, cursor};
 use crate::db::image_graph::ManifestSummaryRecord;
+use crate::db::repositories::RepositoryUsage;
 use crate::db::tags::TagRecord;
+use app::domain::digest::Digest;
 use app::domain::names::RepositoryName;
 use app::domain::names::{bounded_text, is_tag};
 use app::domain::policy::{self, Action, Caller};
 use app::domain::time::Timestamp;
 use app::domain::{Error, Resource};
-use app::dto::{DeletedTag, Referrer, RepositoryDetail, RepositoryPatch, RepositorySummary, TagPage, TagSort, TagSummary, UntaggedImage};
-use std::collections::{HashMap, HashSet};
+use app::dto::{
+    DeletedTag, Referrer, RepositoryDetail, RepositoryPage, RepositoryPatch, RepositorySummary, TagPage, TagSort, TagSummary,
+    UntaggedImage, UntaggedPage,
+};
+use std::collections::HashMap;
 
 /// The longest Markdown description a repository may have.
 const MAX_DESCRIPTION_BYTES: usize = 25_000;
 
 impl Services {
-    pub async fn list_repositories(&self, caller: &Caller, registry: &str) -> Result<Vec<RepositorySummary>, Error> {
+    /// `GET /api/v1/registries/{reg}/repositories?n=&last=`: repositories by name.
+    pub async fn list_repositories(&self, caller: &Caller, registry: &str, page: &NamePage) -> Result<Listed<RepositorySummary>, Error> {
         let (registry, target) = self.registry_target(caller, registry).await?;
         policy::require(&caller.principal, Action::ViewRegistry, target)?;
-        Ok(self
-            .db
-            .list_repositories(registry.id)
-            .await?
-            .into_iter()
-            .map(|r| RepositorySummary {
-                name: r.repository.name,
-                tags: r.tags,
-                size_bytes: r.size_bytes,
-                pulls: r.repository.pulls,
-                last_push_at: r.repository.last_push_at.map(Timestamp),
-                last_pulled_at: r.repository.last_pulled_at.map(Timestamp),
-            })
-            .collect())
+        let rows = self.db.list_repository_page(registry.id, "", page.last.as_deref(), false, page.limit + 1).await?;
+        let listed = Listed::from_rows(rows, page.limit);
+        Ok(Listed { items: listed.items.into_iter().map(repository_summary).collect(), more: listed.more })
     }
 
-    /// The tags, each with the referrers (signatures, SBOMs…) of its image.
-    pub async fn list_repository_tags(&self, caller: &Caller, name: &RepositoryName) -> Result<Vec<TagSummary>, Error> {
+    /// One page of the registry's repositories whose names contain `filter`, by
+    /// name, after the `after` cursor or before the `before` one: a fixed number of
+    /// statements and at most `REPOSITORY_PAGE_SIZE` rows.
+    pub async fn list_repository_page(
+        &self,
+        caller: &Caller,
+        registry: &str,
+        filter: &str,
+        after: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<RepositoryPage, Error> {
+        let (registry, target) = self.registry_target(caller, registry).await?;
+        policy::require(&caller.principal, Action::ViewRegistry, target)?;
+        let filter = filter.trim().to_ascii_lowercase();
+        let keyset = Keyset::parse(after, before, false, |name| RepositoryName::from_parts(&registry.name, name).is_ok())?;
+        let from = keyset.position().map(|(_, name)| name);
+        let mut rows = self.db.list_repository_page(registry.id, &filter, from, keyset.backwards, REPOSITORY_PAGE_SIZE + 1).await?;
+        let (next, previous) = keyset.finish(&mut rows, REPOSITORY_PAGE_SIZE, |r| cursor(None, &r.repository.name));
+        let (matching, total) = self.db.count_repositories_matching(registry.id, &filter).await?;
+        Ok(RepositoryPage { repositories: rows.into_iter().map(repository_summary).collect(), matching, total, next, previous })
+    }
+
+    /// `GET /api/v1/registries/{reg}/repositories/{repo}/tags?n=&last=`: tags by
+    /// name, each with the referrers (signatures, SBOMs…) of its image.
+    pub async fn list_repository_tags(&self, caller: &Caller, name: &RepositoryName, page: &NamePage) -> Result<Listed<TagSummary>, Error> {
         let access = self.repository_access(caller, name, Action::Pull).await?;
         let repository = access.repository()?;
-        let referrers = referrers_by_subject(self.db.manifest_summaries(repository.id).await?);
-        let records = self.db.list_tag_records(repository.id).await?;
-        let tags = records.into_iter().map(|t| tag_summary(t, &referrers)).collect();
-        Ok(tags)
+        let keyset = page.keyset();
+        let records = self.db.list_tag_page(repository.id, TagSort::Name, keyset.position(), false, page.limit + 1).await?;
+        let listed = Listed::from_rows(records, page.limit);
+        let subjects: Vec<&str> = listed.items.iter().map(|t| t.digest.as_str()).collect();
+        let referrers = referrers_by_subject(self.db.referrers_of(repository.id, &subjects).await?);
+        Ok(Listed { items: listed.items.into_iter().map(|t| tag_summary(t, &referrers)).collect(), more: listed.more })
     }
 
     /// One page of the repository's tags in `sort` order, after the `after` cursor or
@@ -58,25 +79,9 @@ impl Services {
     ) -> Result<TagPage, Error> {
         let access = self.repository_access(caller, name, Action::Pull).await?;
         let repository = access.repository()?;
-        let (from, backwards) = match (after, before) {
-            (Some(_), Some(_)) => return Err(Error::invalid("before", "give either after or before, not both")),
-            (Some(cursor), None) => (Some(parse_tag_cursor(sort, cursor)?), false),
-            (None, Some(cursor)) => (Some(parse_tag_cursor(sort, cursor)?), true),
-            (None, None) => (None, false),
-        };
-        let from_ref = from.as_ref().map(|(value, name)| (*value, name.as_str()));
-        let mut records = self.db.list_tag_page(repository.id, sort, from_ref, backwards, TAG_PAGE_SIZE + 1).await?;
-        let more = records.len() as i64 > TAG_PAGE_SIZE;
-        records.truncate(TAG_PAGE_SIZE as usize);
-        if backwards {
-            records.reverse();
-        }
-        let cursor_of = |t: &TagRecord| tag_cursor(sort, t);
-        let (next, previous) = if backwards {
-            (records.last().map(cursor_of), more.then(|| records.first().map(cursor_of)).flatten())
-        } else {
-            (more.then(|| records.last().map(cursor_of)).flatten(), from.is_some().then(|| records.first().map(cursor_of)).flatten())
-        };
+        let keyset = Keyset::parse(after, before, sort != TagSort::Name, is_tag)?;
+        let mut records = self.db.list_tag_page(repository.id, sort, keyset.position(), keyset.backwards, TAG_PAGE_SIZE + 1).await?;
+        let (next, previous) = keyset.finish(&mut records, TAG_PAGE_SIZE, |t| tag_cursor(sort, t));
         let subjects: Vec<&str> = records.iter().map(|t| t.digest.as_str()).collect();
         let referrers = referrers_by_subject(self.db.referrers_of(repository.id, &subjects).await?);
         let tags = records.into_iter().map(|t| tag_summary(t, &referrers)).collect();
@@ -84,27 +89,26 @@ impl Services {
         Ok(TagPage { tags, total, next, previous, newest })
     }
 
-    /// Images no tag names, with their referrers; referrers themselves and the
-    /// platform images an index lists are shown under their parent instead.
-    pub async fn list_untagged_images(&self, caller: &Caller, name: &RepositoryName) -> Result<Vec<UntaggedImage>, Error> {
+    /// A page of the images no tag names, newest first, with their referrers;
+    /// referrers themselves and the platform images an index lists are shown under
+    /// their parent instead.
+    pub async fn list_untagged_images(
+        &self,
+        caller: &Caller,
+        name: &RepositoryName,
+        after: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<UntaggedPage, Error> {
         let access = self.repository_access(caller, name, Action::Pull).await?;
         let repository = access.repository()?;
-        let summaries = self.db.manifest_summaries(repository.id).await?;
-        let in_use = self.db.tagged_or_listed_digests(repository.id).await?;
-        let present: HashSet<&str> = summaries.iter().map(|m| m.digest.as_str()).collect();
-        let shown: HashSet<String> = summaries
-            .iter()
-            .filter(|m| {
-                let is_referrer = m.subject_digest.as_deref().is_some_and(|s| present.contains(s));
-                !in_use.contains(&m.digest) && !is_referrer
-            })
-            .map(|m| m.digest.clone())
-            .collect();
-        let mut referrers = referrers_by_subject(summaries.clone());
-        Ok(summaries
+        let keyset = Keyset::parse(after, before, true, |digest| Digest::parse(digest).is_some())?;
+        let (mut rows, total) =
+            self.db.untagged_image_page(repository.id, keyset.position(), keyset.backwards, UNTAGGED_PAGE_SIZE + 1).await?;
+        let (next, previous) = keyset.finish(&mut rows, UNTAGGED_PAGE_SIZE, |m| cursor(Some(m.pushed_at), &m.digest));
+        let subjects: Vec<&str> = rows.iter().map(|m| m.digest.as_str()).collect();
+        let mut referrers = referrers_by_subject(self.db.referrers_of(repository.id, &subjects).await?);
+        let images = rows
             .into_iter()
-            .filter(|m| shown.contains(&m.digest))
-            .rev()
             .map(|m| UntaggedImage {
                 referrers: referrers.remove(&m.digest).unwrap_or_default(),
                 digest: m.digest,
@@ -114,7 +118,8 @@ impl Services {
                 platform: m.platform,
                 pushed_at: Timestamp(m.pushed_at),
             })
-            .collect())
+            .collect();
+        Ok(UntaggedPage { images, total, next, previous })
     }
 
     pub async fn delete_repository(&self, caller: &Caller, name: &RepositoryName) -> Result<(), Error> {
@@ -236,29 +241,32 @@ impl Services {
 /// Tags a page of the repository page shows.
 pub const TAG_PAGE_SIZE: i64 = 50;
 
-/// Where a tag stands in `sort` order: its name, or the sort value and its name.
+/// Repositories a page of the registry page shows.
+pub const REPOSITORY_PAGE_SIZE: i64 = 25;
+
+/// Untagged images a page of the repository page shows.
+pub const UNTAGGED_PAGE_SIZE: i64 = 20;
+
+/// Where a tag stands in `sort` order.
 fn tag_cursor(sort: TagSort, tag: &TagRecord) -> String {
-    match sort {
-        TagSort::Name => tag.name.clone(),
-        TagSort::Pushed => format!("{}:{}", tag.pushed_at, tag.name),
-        TagSort::Size => format!("{}:{}", tag.size_bytes, tag.name),
-        TagSort::Pulls => format!("{}:{}", tag.pulls, tag.name),
-    }
+    let value = match sort {
+        TagSort::Name => None,
+        TagSort::Pushed => Some(tag.pushed_at),
+        TagSort::Size => Some(tag.size_bytes),
+        TagSort::Pulls => Some(tag.pulls),
+    };
+    cursor(value, &tag.name)
 }
 
-fn parse_tag_cursor(sort: TagSort, cursor: &str) -> Result<(i64, String), Error> {
-    let invalid = || Error::invalid("cursor", "not a position in this listing; start again from the first page");
-    let (value, name) = match sort {
-        TagSort::Name => (0, cursor),
-        _ => {
-            let (value, name) = cursor.split_once(':').ok_or_else(invalid)?;
-            (value.parse().map_err(|_| invalid())?, name)
-        }
-    };
-    if !is_tag(name) {
-        return Err(invalid());
+fn repository_summary(r: RepositoryUsage) -> RepositorySummary {
+    RepositorySummary {
+        name: r.repository.name,
+        tags: r.tags,
+        size_bytes: r.size_bytes,
+        pulls: r.repository.pulls,
+        last_push_at: r.repository.last_push_at.map(Timestamp),
+        last_pulled_at: r.repository.last_pulled_at.map(Timestamp),
     }
-    Ok((value, name.to_string()))
 }
 
 /// A tag as lists show it, with the referrers of its image.
@@ -376,14 +384,15 @@ mod tests {
             size_bytes: 42,
             platform: None,
         };
+        let parse = |sort: TagSort, cursor: &str| Keyset::parse(Some(cursor), None, sort != TagSort::Name, is_tag);
         for sort in [TagSort::Name, TagSort::Pushed, TagSort::Size, TagSort::Pulls] {
-            let (_, name) = parse_tag_cursor(sort, &tag_cursor(sort, &tag)).unwrap();
-            assert_eq!(name, "v1.2");
+            let keyset = parse(sort, &tag_cursor(sort, &tag)).unwrap();
+            assert_eq!(keyset.position().unwrap().1, "v1.2");
         }
-        assert_eq!(parse_tag_cursor(TagSort::Pushed, "1700:v1.2").unwrap(), (1700, "v1.2".to_string()));
+        assert_eq!(parse(TagSort::Pushed, "1700:v1.2").unwrap().position(), Some((1700, "v1.2")));
         for bad in ["", "v1", "x:v1", "1700:", "1700:bad tag", "1:../x"] {
-            assert!(parse_tag_cursor(TagSort::Pushed, bad).is_err(), "{bad}");
+            assert!(parse(TagSort::Pushed, bad).is_err(), "{bad}");
         }
-        assert!(parse_tag_cursor(TagSort::Name, "no spaces allowed").is_err());
+        assert!(parse(TagSort::Name, "no spaces allowed").is_err());
     }
 }

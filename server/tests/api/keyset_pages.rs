@@ -1,7 +1,8 @@
-//! The repository page lists tags, and the registry list registries, a page at a
-//! time, found by keyset on the server in each sort order: walking forward and
-//! backward visits every row exactly once, in order, and a page's HTML holds one
-//! page, not the whole list.
+//! The repository page lists tags, the registry list registries and the registry
+//! page repositories, a page at a time, found by keyset on the server in each sort
+//! order: walking forward and backward visits every row exactly once, in order, and
+//! a page's HTML holds one page, not the whole list. The API's lists page by name
+//! with `?n=&last=` and a `Link` to the next page.
 
 use crate::helpers::TestBerth;
 use crate::oci_helpers::{OCI_MANIFEST, Registry, standard_registries};
@@ -146,4 +147,85 @@ async fn the_registry_list_pages_filters_and_sorts_on_the_server() {
     let html = admin.get(berth.url("/w/acme/registries")).send().await.unwrap().text().await.unwrap();
     assert_eq!(html.matches("<tr data-registry=").count(), 25, "the page shows one page of registries");
     assert!(html.contains("Page 1 of 3 · 60 registries"));
+}
+
+/// Follows `Link: <…>; rel="next"` from `path` to the end; gives every page's names.
+async fn api_pages(berth: &TestBerth, path: &str) -> Vec<Vec<String>> {
+    let mut pages = Vec::new();
+    let mut next = Some(path.to_string());
+    while let Some(url) = next.take() {
+        let response = berth.script().get(berth.url(&url)).basic_auth("admin", Some(crate::helpers::ADMIN_PASSWORD)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{url}");
+        next = response.headers().get("link").map(|link| {
+            let link = link.to_str().unwrap();
+            assert!(link.ends_with(">; rel=\"next\""), "{link}");
+            link.trim_start_matches('<').split('>').next().unwrap().to_string()
+        });
+        let rows: Value = response.json().await.unwrap();
+        pages.push(rows.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_string()).collect());
+    }
+    pages
+}
+
+#[tokio::test]
+async fn api_lists_page_by_name_with_n_last_and_a_link_to_the_next_page() {
+    let berth = TestBerth::start().await;
+    standard_registries(&berth).await;
+    let registry = Registry::admin(&berth);
+    let image = registry.push_image("apps/a-first", "v1", "one image").await;
+    for n in 0..6 {
+        registry.push_image(&format!("apps/svc{n}"), "v1", &format!("image {n}")).await;
+        assert_eq!(registry.put_manifest("apps/a-first", &format!("t{n}"), OCI_MANIFEST, &image).await.status(), 201);
+    }
+    let repositories = api_pages(&berth, "/api/v1/registries/apps/repositories?n=3").await;
+    let expected = ["a-first", "svc0", "svc1", "svc2", "svc3", "svc4", "svc5"];
+    assert_eq!(repositories.iter().map(Vec::len).collect::<Vec<_>>(), [3, 3, 1]);
+    assert_eq!(repositories.concat(), expected);
+    let tags = api_pages(&berth, "/api/v1/registries/apps/repositories/a-first/tags?n=4").await;
+    assert_eq!(tags.concat(), ["t0", "t1", "t2", "t3", "t4", "t5", "v1"]);
+    let registries = api_pages(&berth, "/api/v1/workspaces/acme/registries?n=1").await;
+    assert_eq!(registries, [vec!["apps".to_string()], vec!["pub".to_string()]]);
+    // The whole list in one page when it fits the default; `last` starts after a name.
+    assert_eq!(api_pages(&berth, "/api/v1/registries/apps/repositories").await, [expected.map(String::from).to_vec()]);
+    assert_eq!(api_pages(&berth, "/api/v1/registries/apps/repositories?last=svc3").await.concat(), ["svc4", "svc5"]);
+    for bad in ["n=0", "n=1001", "n=ten"] {
+        let (status, body) = berth.admin_api(reqwest::Method::GET, &format!("/registries/apps/repositories?{bad}"), None).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert_eq!(body["error"]["code"], "INVALID_INPUT", "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn the_registry_page_pages_and_filters_repositories_on_the_server() {
+    let berth = TestBerth::start().await;
+    standard_registries(&berth).await;
+    let registry = Registry::admin(&berth);
+    for n in 0..30 {
+        registry.push_image(&format!("apps/svc{n:02}"), "v1", &format!("image {n}")).await;
+    }
+    let client = berth.admin_browser().await;
+    let html = client.get(berth.url("/r/apps")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(html.matches("data-repository=").count(), 25, "one page of repositories in the HTML");
+    assert!(html.contains("Page 1 of 2 · 30 repositories"), "{html}");
+    let page = |form: Vec<(&'static str, String)>| {
+        let client = client.clone();
+        let url = berth.url("/console/fn/list_repository_page");
+        async move {
+            let response = client.post(url).form(&form).send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let names =
+        |page: &Value| page["repositories"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let first = page(vec![("registry", "apps".into()), ("filter", "".into())]).await;
+    let second = page(vec![("registry", "apps".into()), ("filter", "".into()), ("after", first["next"].as_str().unwrap().into())]).await;
+    assert_eq!(names(&second), (25..30).map(|n| format!("svc{n:02}")).collect::<Vec<_>>());
+    assert!(second["next"].is_null());
+    let back =
+        page(vec![("registry", "apps".into()), ("filter", "".into()), ("before", second["previous"].as_str().unwrap().into())]).await;
+    assert_eq!(names(&back), names(&first));
+    let filtered = page(vec![("registry", "apps".into()), ("filter", "SVC1".into())]).await;
+    assert_eq!(names(&filtered), (10..20).map(|n| format!("svc{n:02}")).collect::<Vec<_>>());
+    assert_eq!((filtered["matching"].as_i64(), filtered["total"].as_i64()), (Some(10), Some(30)));
 }

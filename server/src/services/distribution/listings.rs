@@ -3,6 +3,7 @@
 use crate::db::repositories::CatalogScope;
 use crate::services::Services;
 use crate::services::manifest_format::OCI_INDEX;
+use crate::services::paging::Listed;
 use app::domain::digest::Digest;
 use app::domain::model::Role;
 use app::domain::names::RepositoryName;
@@ -10,31 +11,25 @@ use app::domain::policy::{self, Action, Caller, Principal, Target};
 use app::domain::{Error, Resource};
 use serde_json::{Value, json};
 
-/// One page of a listing and whether more follow.
-pub struct Page {
-    pub items: Vec<String>,
-    pub more: bool,
-}
-
 impl Services {
-    pub async fn list_tags(&self, caller: &Caller, name: &RepositoryName, n: Option<i64>, last: Option<&str>) -> Result<Page, Error> {
+    pub async fn list_tags(
+        &self,
+        caller: &Caller,
+        name: &RepositoryName,
+        n: Option<i64>,
+        last: Option<&str>,
+    ) -> Result<Listed<String>, Error> {
         let access = self.repository_access(caller, name, Action::Pull).await?;
         let repository = access.repository.as_ref().ok_or(Error::NotFound(Resource::Repository))?;
         let limit = n.unwrap_or(i64::MAX - 1);
-        let mut items = self.db.list_tags(repository.id, last, limit.saturating_add(1)).await?;
-        let more = items.len() as i64 > limit;
-        items.truncate(limit as usize);
-        Ok(Page { items, more })
+        Ok(Listed::from_rows(self.db.list_tags(repository.id, last, limit.saturating_add(1)).await?, limit))
     }
 
     /// `registry/repository` names the caller may pull from, in byte order.
-    pub async fn catalog(&self, caller: &Caller, n: Option<i64>, last: Option<&str>) -> Result<Page, Error> {
+    pub async fn catalog(&self, caller: &Caller, n: Option<i64>, last: Option<&str>) -> Result<Listed<String>, Error> {
         self.require_live_credential(caller).await?;
         let limit = n.unwrap_or(i64::MAX - 1);
-        let mut items = self.db.catalog(&catalog_scope(&caller.principal), last, limit.saturating_add(1)).await?;
-        let more = items.len() as i64 > limit;
-        items.truncate(limit as usize);
-        Ok(Page { items, more })
+        Ok(Listed::from_rows(self.db.catalog(&catalog_scope(&caller.principal), last, limit.saturating_add(1)).await?, limit))
     }
 
     /// The referrers API: an OCI index of the manifests whose subject is `digest`,
