@@ -29,12 +29,6 @@ struct RegistryPaging {
     position: PagePosition,
 }
 
-impl RegistryPaging {
-    fn restart(&self) {
-        self.position.restart();
-    }
-}
-
 #[component]
 pub fn RegistriesPage() -> impl IntoView {
     let name = use_workspace_name();
@@ -130,7 +124,7 @@ fn RegistryToolbar(paging: RegistryPaging, selected: RwSignal<Vec<String>>, conf
                 placeholder="Filter by name"
                 prop:value=move || paging.filter.get()
                 on:input=move |ev| {
-                    paging.restart();
+                    paging.position.restart();
                     paging.filter.set(event_target_value(&ev));
                 }
             />
@@ -138,7 +132,7 @@ fn RegistryToolbar(paging: RegistryPaging, selected: RwSignal<Vec<String>>, conf
             <select
                 id="registry-sort"
                 on:change=move |ev| {
-                    paging.restart();
+                    paging.position.restart();
                     paging.sort.set(match event_target_value(&ev).as_str() {
                         "created" => RegistrySort::Created,
                         "size" => RegistrySort::Size,

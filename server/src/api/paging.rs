@@ -22,13 +22,14 @@ impl<S: Send + Sync> FromRequestParts<S> for PageQuery {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        #[derive(Deserialize, Default)]
+        #[derive(Deserialize)]
         struct Query {
             n: Option<String>,
             last: Option<String>,
         }
         let RawQuery(query) = RawQuery::from_request_parts(parts, state).await.unwrap_or(RawQuery(None));
-        let query: Query = serde_urlencoded::from_str(query.as_deref().unwrap_or_default()).unwrap_or_default();
+        let query: Query = serde_urlencoded::from_str(query.as_deref().unwrap_or_default())
+            .map_err(|e| ApiError(app::domain::Error::invalid("query", format!("expected n and last at most once each ({e})"))))?;
         let page = NamePage::parse(query.n.as_deref(), query.last.as_deref())?;
         // Under `nest`, the request's own URI has lost the `/api/v1` prefix.
         let path = match parts.extensions.get::<OriginalUri>() {

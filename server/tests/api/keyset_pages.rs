@@ -188,7 +188,7 @@ async fn api_lists_page_by_name_with_n_last_and_a_link_to_the_next_page() {
     // The whole list in one page when it fits the default; `last` starts after a name.
     assert_eq!(api_pages(&berth, "/api/v1/registries/apps/repositories").await, [expected.map(String::from).to_vec()]);
     assert_eq!(api_pages(&berth, "/api/v1/registries/apps/repositories?last=svc3").await.concat(), ["svc4", "svc5"]);
-    for bad in ["n=0", "n=1001", "n=ten"] {
+    for bad in ["n=0", "n=1001", "n=ten", "n=2&n=3"] {
         let (status, body) = berth.admin_api(reqwest::Method::GET, &format!("/registries/apps/repositories?{bad}"), None).await;
         assert_eq!(status, 400, "{bad}: {body}");
         assert_eq!(body["error"]["code"], "INVALID_INPUT", "{bad}");
