@@ -4,6 +4,7 @@
 //! functions as `/api/v1`.
 
 mod port;
+mod render_threads;
 
 use crate::auth::sign_in;
 use crate::state::AppState;
@@ -45,6 +46,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/logout", post(sign_in::sign_out))
         .leptos_routes_with_context(state, generate_route_list(App), context, app_shell)
         .fallback(not_found)
+        .layer(middleware::from_fn(render_threads::render_pages_on_one_thread))
         .layer(middleware::from_fn(require_sign_in))
         .layer(middleware::from_fn(malformed_calls_are_client_errors))
         .layer(middleware::from_fn(render_failures_are_answered))

@@ -29,8 +29,12 @@ async fn statements(berth: &TestBerth, client: &reqwest::Client, path: &str) -> 
         let response = client.get(berth.url(path)).basic_auth("admin", Some(ADMIN_PASSWORD)).send().await.unwrap();
         let status = response.status();
         if status != 200 {
-            let errors: Vec<String> =
-                berth.output().lines().filter(|l| l.contains("ERROR") || l.contains("WARN")).map(str::to_string).collect();
+            let errors: Vec<String> = berth
+                .output()
+                .lines()
+                .filter(|l| l.contains("ERROR") || l.contains("WARN") || l.contains("panicked"))
+                .map(str::to_string)
+                .collect();
             panic!("{path}: {status}\n{}", errors.join("\n"));
         }
         let marker = format!("path={path} ");

@@ -4,6 +4,7 @@
 
 use crate::helpers::{Launch, TestBerth};
 use crate::oci_helpers::*;
+use futures_util::StreamExt;
 use futures_util::future::join_all;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -207,4 +208,38 @@ async fn deleting_tags_frees_on_disk_what_usage_says_it_frees() {
             assert_eq!(sha256(&blob.bytes().await.unwrap()), digest);
         }
     }
+}
+
+/// Many browsers loading console pages at once: every page renders whole. A page's
+/// render used to hang until the render deadline (answered 500 after 30 s) when two
+/// of its Suspense boundaries were resolved on two threads at the same moment; see
+/// `console/render_threads.rs`. The order of the requests is seeded.
+#[tokio::test]
+async fn console_pages_render_whole_under_many_concurrent_readers() {
+    let seed = seed();
+    let berth = TestBerth::start().await;
+    standard_registries(&berth).await;
+    let registry = Registry::admin(&berth);
+    for n in 0..4 {
+        registry.push_image(&format!("apps/r{n}"), "v1", &format!("image{n}")).await;
+    }
+    let pages = ["/", "/workspaces", "/w/acme", "/w/acme/registries", "/r/apps", "/r/apps/repo/r0", "/r/apps/tag/r1:v1", "/admin/gc"];
+    let order: Vec<&str> = content(seed, 0, 480).into_iter().map(|b| pages[b as usize % pages.len()]).collect();
+    let client = berth.script();
+    let answers = futures_util::stream::iter(order.iter().map(|path| {
+        let (client, berth) = (&client, &berth);
+        async move {
+            let response = client.get(berth.url(path)).basic_auth("admin", Some(crate::helpers::ADMIN_PASSWORD)).send().await.unwrap();
+            (*path, response.status().as_u16(), response.text().await.unwrap_or_default())
+        }
+    }))
+    .buffer_unordered(16)
+    .collect::<Vec<_>>()
+    .await;
+    for (path, status, body) in &answers {
+        assert_eq!(*status, 200, "{path}: {body}");
+        assert!(body.contains("</html>"), "{path}: the whole page");
+    }
+    let output = berth.output();
+    assert!(!output.contains("panicked"), "a render panicked:\n{output}");
 }
