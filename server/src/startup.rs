@@ -111,6 +111,11 @@ impl Application {
         Ok(Application { listener, router, state })
     }
 
+    /// The service layer this application serves (for in-process tests and tools).
+    pub fn services(&self) -> &Services {
+        &self.state.services
+    }
+
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("bound listener has an address")
     }

@@ -12,6 +12,7 @@ mod fixtures;
 mod gc;
 mod helpers;
 mod immutability;
+mod in_process;
 mod keyset_pages;
 mod oci_auth;
 mod oci_conformance;
