@@ -1,6 +1,6 @@
-//! Manifests and what they reference (`manifests`, `manifest_blobs`,
-//! `manifest_references`): storing a push (immutability and quota decided inside its
-//! transaction), lookups by tag or digest, referrers and deletion.
+//! Manifests and what they reference (`manifests`, and `manifest_references` for the
+//! blobs and child manifests a manifest names): storing a push (immutability and quota
+//! decided inside its transaction), lookups by tag or digest, referrers and deletion.
 
 use super::{Db, internal};
 use app::domain::Error;
