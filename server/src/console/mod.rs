@@ -113,11 +113,15 @@ async fn malformed_calls_are_client_errors(req: Request, next: Next) -> Response
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
+/// A request for a page (a GET or HEAD that is not a server function call).
+fn is_page(req: &Request) -> bool {
+    matches!(*req.method(), Method::GET | Method::HEAD) && !req.uri().path().starts_with("/console/fn/")
+}
+
 /// Console pages are for signed-in users: anyone else is sent to the sign-in page
 /// (and brought back afterwards); a signed-in user never sees the sign-in form.
 async fn require_sign_in(Extension(caller): Extension<Caller>, req: Request, next: Next) -> Response {
-    let is_page = matches!(*req.method(), Method::GET | Method::HEAD) && !req.uri().path().starts_with("/console/fn/");
-    if !is_page {
+    if !is_page(&req) {
         return next.run(req).await;
     }
     let signed_in = caller.principal.user().is_some();

@@ -13,7 +13,7 @@
 
 use axum::extract::Request;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::runtime::Handle;
@@ -53,21 +53,14 @@ fn render_threads() -> &'static RenderThreads {
     THREADS.get_or_init(RenderThreads::start)
 }
 
-/// Runs a page render (a console GET that is not a server function call) on one of
-/// the render threads; everything else goes on where it is.
+/// Runs a page render on one of the render threads; everything else goes on where it
+/// is. A render that panics panics here too, so `render_failures_are_answered` answers
+/// it as it answers any other.
 pub async fn render_pages_on_one_thread(req: Request, next: Next) -> Response {
-    let is_page =
-        matches!(*req.method(), axum::http::Method::GET | axum::http::Method::HEAD) && !req.uri().path().starts_with("/console/fn/");
-    if !is_page {
+    use tracing::Instrument;
+    if !super::is_page(&req) {
         return next.run(req).await;
     }
-    use tracing::Instrument;
-    let path = req.uri().path().to_string();
-    match render_threads().pick().spawn(next.run(req).in_current_span()).await {
-        Ok(response) => response,
-        Err(_) => {
-            tracing::error!(%path, "a console page panicked while rendering");
-            crate::api::error::ApiError(app::domain::Error::Internal).into_response()
-        }
-    }
+    let rendered = render_threads().pick().spawn(next.run(req).in_current_span()).await;
+    rendered.unwrap_or_else(|failed| std::panic::resume_unwind(failed.into_panic()))
 }

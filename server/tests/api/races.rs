@@ -2,7 +2,7 @@
 //! tags, quotas) must hold whatever the interleaving, and deletes that free on disk
 //! exactly what usage says they free. `RACE_SEED=N` replays a run's contents.
 
-use crate::helpers::{Launch, TestBerth};
+use crate::helpers::{ADMIN_PASSWORD, Launch, TestBerth};
 use crate::oci_helpers::*;
 use futures_util::StreamExt;
 use futures_util::future::join_all;
@@ -229,7 +229,7 @@ async fn console_pages_render_whole_under_many_concurrent_readers() {
     let answers = futures_util::stream::iter(order.iter().map(|path| {
         let (client, berth) = (&client, &berth);
         async move {
-            let response = client.get(berth.url(path)).basic_auth("admin", Some(crate::helpers::ADMIN_PASSWORD)).send().await.unwrap();
+            let response = client.get(berth.url(path)).basic_auth("admin", Some(ADMIN_PASSWORD)).send().await.unwrap();
             (*path, response.status().as_u16(), response.text().await.unwrap_or_default())
         }
     }))
